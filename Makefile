@@ -1,0 +1,28 @@
+# bnn-hdl: every target depends on `deps`, so a fresh clone needs no manual step.
+CONFIG ?= Release
+CLI     = dotnet generator/BnnHdl.Cli/bin/$(CONFIG)/net10.0/bnn-hdl.dll
+MODEL  ?= tiny
+SEED   ?= 1
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	dotnet build bnn-hdl.sln -c $(CONFIG) --nologo -v q --no-restore
+
+# The main job on the default model: describe it and export its golden set.
+run: build
+	$(CLI) describe --model $(MODEL)
+	$(CLI) golden --model $(MODEL) --seed $(SEED) --out golden/$(MODEL)
+
+test: build
+	dotnet test bnn-hdl.sln -c $(CONFIG) --nologo --no-build -v q
+
+bench: build
+	dotnet run -c $(CONFIG) --project tests/BnnHdl.Benchmarks --no-restore -- --filter '*'
+
+clean:
+	dotnet clean bnn-hdl.sln --nologo -v q
+	rm -rf rtl-out/*/ golden/*/

@@ -1,0 +1,6 @@
+namespace BnnHdl.Cli;
+
+public static class CommandLine
+{
+    public static int Run(string[] args) => 0;
+}

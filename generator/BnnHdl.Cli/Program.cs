@@ -1,0 +1,1 @@
+return BnnHdl.Cli.CommandLine.Run(args);
