@@ -57,6 +57,30 @@ public sealed partial record Graph(string Name, EquatableArray<Layer> Layers, Eq
         return this;
     }
 
+    /// <summary>
+    /// The same network with some layers' parameters replaced. Every output is inferred
+    /// again, because bias values move accumulator bounds and bounds flow downstream.
+    /// Throws one <see cref="ValidationException"/> if any parameter does not fit.
+    /// </summary>
+    public Graph WithParams(IReadOnlyDictionary<string, LayerParams> replacements)
+    {
+        var problems = new List<string>();
+        foreach (var name in replacements.Keys.Where(n => !Layers.Any(l => l.Name == n)))
+            problems.Add($"parameters given for '{name}', which is not a layer");
+        var known = new Dictionary<string, TensorInfo>();
+        var layers = new List<Layer>(Layers.Count);
+        foreach (var layer in Layers)
+        {
+            var p = replacements.GetValueOrDefault(layer.Name, layer.Params);
+            var output = ShapeInference.Infer(layer.Name, layer.Op, layer.Inputs.Select(i => known[i]).ToList(), p, problems)
+                         ?? layer.Output;
+            known[layer.Name] = output;
+            layers.Add(layer with { Params = p, Output = output });
+        }
+        if (problems.Count > 0) throw new ValidationException($"network '{Name}'", problems);
+        return this with { Layers = layers.ToEquatableArray() };
+    }
+
     /// <summary>Stable text dump: one line per layer, then the outputs.</summary>
     public string Dump()
     {
