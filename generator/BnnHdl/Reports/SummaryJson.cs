@@ -6,33 +6,45 @@ namespace BnnHdl.Reports;
 
 /// <summary>
 /// The network summary as JSON for scripts: keys in a fixed order, snake_case, shapes as
-/// [C, H, W] arrays, types in the manifest spelling ("U2", "B", "I17"), two-space indent,
-/// "\n" line ends:
+/// [C, H, W] arrays, types in the manifest spelling ("U2", "B", "I17"):
 /// <c>{ network, input_shape, layers: [{ name, op, inputs, input_shapes, output_shape,
 /// output_type, macs, params }], totals: { layers, macs, params } }</c>.
+/// Layout: one layer per line (compact inside), so a large network stays readable and
+/// diffs line by line; "\n" line ends. Values are written by System.Text.Json.
 /// </summary>
 public static class SummaryJson
 {
     public static string Format(NetworkSummary summary)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        var sb = new StringBuilder();
+        sb.Append("{\n");
+        sb.Append("  \"network\": ").Append(Compact(w => w.WriteStringValue(summary.Network))).Append(",\n");
+        sb.Append("  \"input_shape\": ").Append(Compact(w => WriteShape(w, summary.InputShape))).Append(",\n");
+        sb.Append("  \"layers\": [");
+        for (int i = 0; i < summary.Layers.Count; i++)
+        {
+            var layer = summary.Layers[i];
+            sb.Append(i == 0 ? "\n" : ",\n").Append("    ").Append(Compact(w => WriteLayer(w, layer)));
+        }
+        sb.Append(summary.Layers.Count == 0 ? "],\n" : "\n  ],\n");
+        sb.Append("  \"totals\": ").Append(Compact(w =>
         {
             w.WriteStartObject();
-            w.WriteString("network", summary.Network);
-            w.WritePropertyName("input_shape");
-            WriteShape(w, summary.InputShape);
-            w.WriteStartArray("layers");
-            foreach (var l in summary.Layers) WriteLayer(w, l);
-            w.WriteEndArray();
-            w.WriteStartObject("totals");
             w.WriteNumber("layers", summary.Totals.Layers);
             w.WriteNumber("macs", summary.Totals.Macs);
             w.WriteNumber("params", summary.Totals.Params);
             w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        })).Append('\n');
+        sb.Append("}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>One JSON value on one line, as System.Text.Json writes it unindented.</summary>
+    private static string Compact(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream)) write(w);
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static void WriteLayer(Utf8JsonWriter w, LayerSummary l)

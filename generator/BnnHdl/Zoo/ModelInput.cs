@@ -9,6 +9,7 @@ namespace BnnHdl.Zoo;
 /// sized to the last feature map, a halving path that must divide evenly) states that here,
 /// so a bad override fails with one line instead of a shape error deep inside the network.
 /// </summary>
+/// <param name="Takes">What the error says the model takes, e.g. "3,H,W with H and W multiples of 32 (default 3,224,224)".</param>
 internal sealed record ModelInput(string Model, Shape Default, Func<Shape, bool> Accepts, string Takes)
 {
     /// <summary>The default when nothing is asked for, else the request if the model takes it.</summary>
@@ -17,7 +18,7 @@ internal sealed record ModelInput(string Model, Shape Default, Func<Shape, bool>
         if (requested is null) return Default;
         if (Accepts(requested)) return requested;
         throw new BnnHdlException(
-            $"model '{Model}' takes input {Takes} (default {Spell(Default)}); got {Spell(requested)}");
+            $"model '{Model}' takes input {Takes}; got {Spell(requested)}");
     }
 
     /// <summary>The --input spelling, C,H,W.</summary>
@@ -26,5 +27,5 @@ internal sealed record ModelInput(string Model, Shape Default, Func<Shape, bool>
     /// <summary>3-channel images whose sides are positive multiples of <paramref name="step"/>.</summary>
     public static ModelInput RgbMultipleOf(string model, Shape @default, int step) =>
         new(model, @default, s => s.C == 3 && s.H > 0 && s.W > 0 && s.H % step == 0 && s.W % step == 0,
-            string.Create(CultureInfo.InvariantCulture, $"3,H,W with H and W multiples of {step}"));
+            string.Create(CultureInfo.InvariantCulture, $"3,H,W with H and W multiples of {step} (default {Spell(@default)})"));
 }

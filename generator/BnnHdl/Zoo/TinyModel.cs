@@ -3,7 +3,7 @@ using BnnHdl.Network;
 namespace BnnHdl.Zoo;
 
 /// <summary>
-/// A small network that exercises most of SPEC section 3 in one run of a few milliseconds:
+/// A small network that exercises every operation of SPEC section 3 in a few milliseconds:
 /// the model for end-to-end tests (reference, golden export, RTL). Not a published network;
 /// the shapes are chosen to be small and to hit every operation and every special case the
 /// engine must support (pad value -1 and +1 of bipolar inputs, uneven groups, unipolar
@@ -18,8 +18,11 @@ public static class TinyModel
     /// Any channel count; H and W multiples of 4 (one stride-2 conv and one 2x2 pool halve
     /// the map twice, and the pooled path is upsampled back to meet the unpooled one).
     /// </summary>
-    internal static ModelInput Input { get; } = new(Name, new Shape(3, 32, 32),
-        s => s.C > 0 && s.H > 0 && s.W > 0 && s.H % 4 == 0 && s.W % 4 == 0, "C,H,W with H and W multiples of 4");
+    internal static ModelInput Input { get; } = new(Name, DefaultInput,
+        s => s.C > 0 && s.H > 0 && s.W > 0 && s.H % 4 == 0 && s.W % 4 == 0,
+        $"C,H,W with H and W multiples of 4 (default {ModelInput.Spell(DefaultInput)})");
+
+    private static Shape DefaultInput => new(3, 32, 32);
 
     public static Graph Build(Shape? input = null)
     {
