@@ -19,17 +19,38 @@ internal static class Elementwise
         for (int c = 0; c < x.Shape.C; c++)
         {
             var t = thresholds.Slice(c * n, n);
+            RequireAscending(layer, t, c);
             bool negate = direction[c] < 0;
             for (int i = c * positions; i < (c + 1) * positions; i++)
             {
-                long v = negate ? -values[i] : values[i];
-                // Thresholds ascend, so the count is the number of leading thresholds passed.
-                int q = 0;
-                while (q < n && v >= t[q]) q++;
+                long q = PassedCount(t, negate ? -values[i] : values[i]);
                 result[i] = op.OutType.IsBipolar ? (q == 1 ? 1 : -1) : q;
             }
         }
         return LayerOutput.Create(layer, result);
+    }
+
+    /// <summary>
+    /// #{ j : v >= t[j] } for ascending t: the thresholds passed form a prefix, so its length
+    /// is found by bisection (U(8) outputs have 255 thresholds per channel).
+    /// </summary>
+    private static int PassedCount(ReadOnlySpan<int> t, long v)
+    {
+        int lo = 0, hi = t.Length; // t[..lo] are passed, t[hi..] are not
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (v >= t[mid]) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Bisection counts correctly only on ascending thresholds; inference rejects others, so this is a bug check.</summary>
+    private static void RequireAscending(Layer layer, ReadOnlySpan<int> t, int channel)
+    {
+        for (int j = 1; j < t.Length; j++)
+            if (t[j] < t[j - 1])
+                throw new InvalidOperationException($"layer '{layer.Name}' (MultiThreshold): thresholds of channel {channel} are not ascending");
     }
 
     /// <summary>(a &lt;&lt; sa) + (b &lt;&lt; sb); B operands enter as -1 / +1.</summary>
