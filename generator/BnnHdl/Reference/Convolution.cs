@@ -72,28 +72,29 @@ internal static class Convolution
     }
 
     /// <summary>One group's work over all output positions.</summary>
-    private sealed record GroupJob(
-        byte[] Stored, Shape InShape, int Planes, uint PadStored, WindowTable Window, PackedWeights Weights,
-        DotAlgebra Algebra, int[] Bias, GroupRange Group, ConvGeometry Geo, Shape OutShape, long[] Result)
+    private sealed class GroupJob(
+        byte[] stored, Shape inShape, int planes, uint padStored, WindowTable window, PackedWeights weights,
+        DotAlgebra algebra, int[] bias, GroupRange group, ConvGeometry geo, Shape outShape, long[] result)
     {
-        public ulong[] NewBuffer() => new ulong[Planes * Weights.Words];
+        public ulong[] NewBuffer() => new ulong[planes * weights.Words];
 
         public void Row(int oy, ulong[] act)
         {
-            int words = Weights.Words, terms = Window.Terms;
-            int y0 = oy * Geo.Stride.Y - Geo.Pad.Top;
-            for (int ox = 0; ox < OutShape.W; ox++)
+            int words = weights.Words, terms = window.Terms;
+            int y0 = oy * geo.Stride.Y - geo.Pad.Top;
+            for (int ox = 0; ox < outShape.W; ox++)
             {
-                int x0 = ox * Geo.Stride.X - Geo.Pad.Left;
+                int x0 = ox * geo.Stride.X - geo.Pad.Left;
                 Array.Clear(act);
-                Window.Gather(Stored, InShape, y0, x0, PadStored, act, words, Planes);
-                long sumA = BitPlanes.PlaneSum(act, words, Planes);
-                for (int o = Group.OutStart; o < Group.OutEnd; o++)
+                window.Gather(stored, inShape, y0, x0, padStored, act, words, planes);
+                // The activation-only term is shared by every output channel of the window.
+                long sumA = BitPlanes.PlaneSum(act, words, planes);
+                for (int o = group.OutStart; o < group.OutEnd; o++)
                 {
-                    int row = o - Group.OutStart;
-                    long cross = BitPlanes.Cross(act, Planes, Weights.Row(row), Weights.Planes, words);
-                    long acc = Algebra.Combine(cross, sumA, Weights.RowSums[row], terms);
-                    Result[LayerOutput.Index(OutShape, o, oy, ox)] = acc + Bias[o];
+                    int row = o - group.OutStart;
+                    long cross = BitPlanes.Cross(act, planes, weights.Row(row), weights.Planes, words);
+                    long acc = algebra.Combine(cross, sumA, weights.RowSums[row], terms);
+                    result[LayerOutput.Index(outShape, o, oy, ox)] = acc + bias[o];
                 }
             }
         }

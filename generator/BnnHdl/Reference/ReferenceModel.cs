@@ -49,6 +49,7 @@ public static class ReferenceModel
             throw new ArgumentException($"layer '{layer.Name}' takes {layer.Inputs.Count} input(s), got {inputs.Count}", nameof(inputs));
         if (Graph.NeedsParameters(layer))
             throw new BnnHdlException($"layer '{layer.Name}' ({layer.Op.OpName}): parameters are missing");
+        RequireInputsFit(layer, inputs);
 
         return layer.Op switch
         {
@@ -67,6 +68,23 @@ public static class ReferenceModel
             CoordChannelsOp o => ShapeOps.CoordChannels(layer, o, inputs[0]),
             _ => throw new InvalidOperationException($"layer '{layer.Name}': the reference model has no {layer.Op.OpName}"),
         };
+    }
+
+    /// <summary>
+    /// The kernels read inputs by their own shapes; an input of another shape or type than the
+    /// layer was built for would give a plausible but wrong result, so refuse it instead.
+    /// </summary>
+    private static void RequireInputsFit(Layer layer, IReadOnlyList<TensorData> inputs)
+    {
+        var problems = new List<string>();
+        var infos = inputs.Select((t, i) => TensorInfo.Of(layer.Inputs[i], t.Shape, t.Type)).ToList();
+        var inferred = ShapeInference.Infer(layer.Name, layer.Op, infos, layer.Params, problems);
+        if (inferred is not null && inferred.Shape == layer.Output.Shape && inferred.Type.Kind == layer.Output.Type.Kind) return;
+        string given = string.Join(", ", inputs.Select(t => $"{t.Shape} {t.Type}"));
+        throw new ArgumentException(problems.Count > 0
+            ? $"inputs {given} do not fit {problems[0]}"
+            : $"layer '{layer.Name}' ({layer.Op.OpName}): inputs {given} give a {inferred!.Shape} {inferred.Type} output, the layer makes {layer.Output.Shape} {layer.Output.Type}",
+            nameof(inputs));
     }
 
     /// <summary>

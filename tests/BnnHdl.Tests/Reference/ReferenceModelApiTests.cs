@@ -74,6 +74,16 @@ public sealed class ReferenceModelApiTests
     }
 
     [Fact]
+    public void Evaluate_refuses_inputs_the_layer_was_not_built_for()
+    {
+        var g = RandomCases.FillParameters(SmallNetwork(1), SeededRandom.For(4, "api"));
+        var wide = Assert.Throws<ArgumentException>(() => ReferenceModel.Evaluate(g["conv1"], [Zeros(new Shape(2, 3, 4), DataType.U(2))]));
+        Assert.StartsWith("layer 'conv1' (Conv2d): inputs 2x3x4 U2 give a 2x3x4 I7 output, the layer makes 2x3x3 I7", wide.Message);
+        var deep = Assert.Throws<ArgumentException>(() => ReferenceModel.Evaluate(g["conv1"], [Zeros(new Shape(3, 3, 3), DataType.U(2))]));
+        Assert.StartsWith("inputs 3x3x3 U2 do not fit layer 'conv1' (Conv2d): has 36 weights, expected 54", deep.Message);
+    }
+
+    [Fact]
     public void A_value_outside_the_inferred_bounds_fails_loudly()
     {
         var b = new NetworkBuilder("bounds");
