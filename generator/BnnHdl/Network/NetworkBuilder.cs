@@ -131,17 +131,18 @@ public sealed class NetworkBuilder(string name)
     {
         var p = parameters ?? LayerParams.None;
         var placeholder = new TensorInfo(name, new Shape(0, 0, 0), DataType.I(1), 0, 0);
+        int before = _problems.Count;
         if (!Graph.ValidName().IsMatch(name))
             _problems.Add($"layer '{name}': names use letters, digits, '_', '.' and '-' only");
         if (_tensors.ContainsKey(name)) { _problems.Add($"layer '{name}' is defined twice"); return placeholder; }
         if (op is InputOp && _layers.Count > 0) _problems.Add($"layer '{name}': a network has one input, added first");
         if (op is not InputOp && _layers.Count == 0) _problems.Add($"layer '{name}': add the input before any other layer");
         foreach (var x in inputs)
-            if (!_tensors.TryGetValue(x.Name, out var known) || known != x)
+            if (!_failed.Contains(x.Name) && (!_tensors.TryGetValue(x.Name, out var known) || known != x))
                 _problems.Add($"layer '{name}' reads '{x.Name}', which is not a tensor of this network");
 
         // A layer fed by a failed layer is not checked again: its problem is already reported.
-        if (inputs.Any(x => _failed.Contains(x.Name)) || _problems.Count > 0 && inputs.Any(x => !_tensors.ContainsKey(x.Name)))
+        if (_problems.Count > before || inputs.Any(x => _failed.Contains(x.Name)))
         {
             _failed.Add(name);
             _tensors[name] = placeholder;
