@@ -1,0 +1,40 @@
+using BnnHdl.Network;
+
+namespace BnnHdl.Zoo;
+
+/// <summary>A zoo model's name (as typed on the command line) and one-line description.</summary>
+public sealed record ModelInfo(string Name, string Description);
+
+/// <summary>
+/// The models the generator ships: built by name, at their default input size or at an
+/// override the model can take. Published networks are built at default activation bits
+/// here; their own classes (e.g. <see cref="MobileNetV2.Build"/>) take more options.
+/// </summary>
+public static class ModelZoo
+{
+    private sealed record Entry(ModelInfo Info, Func<Shape?, Graph> Build);
+
+    // Stable order: the test network first, then the published ones.
+    private static readonly Entry[] Entries =
+    [
+        new(new(TinyModel.Name, TinyModel.Description), s => TinyModel.Build(s)),
+        new(new(MobileNetV2.Name, MobileNetV2.Description), s => MobileNetV2.Build(s)),
+        new(new(MobileFaceNet.Name, MobileFaceNet.Description), s => MobileFaceNet.Build(s)),
+        new(new(TinyYoloV2.Name, TinyYoloV2.Description), s => TinyYoloV2.Build(s)),
+    ];
+
+    public static IReadOnlyList<ModelInfo> Models { get; } = Entries.Select(e => e.Info).ToArray();
+
+    /// <summary>
+    /// Builds model <paramref name="name"/>. Throws <see cref="BnnHdlException"/> for an
+    /// unknown name (listing the known ones) or an input the model cannot take (saying which
+    /// sizes it takes).
+    /// </summary>
+    public static Graph Build(string name, Shape? input = null)
+    {
+        var entry = Entries.FirstOrDefault(e => e.Info.Name == name)
+            ?? throw new BnnHdlException(
+                $"unknown model '{name}'; known models: {string.Join(", ", Entries.Select(e => e.Info.Name))}");
+        return entry.Build(input);
+    }
+}
