@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BnnHdl.Golden;
 using BnnHdl.Network;
+using BnnHdl.Reference;
 
 namespace BnnHdl.Tests.Golden;
 
@@ -172,7 +173,7 @@ public class GoldenExporterTests
             var g = GoldenTestData.WithParameters(GoldenTestData.AllOps(), 2);
             var run = GoldenTestData.SyntheticRun(g, 2);
             // An incomplete run is refused before anything is written ...
-            var missing = new Dictionary<string, Reference.TensorData>(run.Tensors);
+            var missing = new Dictionary<string, TensorData>(run.Tensors);
             missing.Remove("fc");
             var e = Assert.Throws<ValidationException>(() => GoldenExporter.Export(g, run with { Tensors = missing }, dir, 2));
             Assert.Equal("golden set of 'allops': the run has no tensor for layer 'fc'", e.Message);

@@ -1,6 +1,7 @@
 using System.Text;
 using BnnHdl.Golden;
 using BnnHdl.Network;
+using BnnHdl.Reference;
 
 namespace BnnHdl.Tests.Golden;
 
@@ -11,7 +12,7 @@ public class InputImagesTests
 
     private static byte[] Bytes(string header, params byte[] raster) => [.. Encoding.ASCII.GetBytes(header), .. raster];
 
-    private static Reference.TensorData Read(byte[] file, TensorInfo input, string name = "img.pnm")
+    private static TensorData Read(byte[] file, TensorInfo input, string name = "img.pnm")
     {
         string dir = GoldenTestData.TempDir("pnm");
         try
