@@ -31,10 +31,8 @@ public static class GoldenManifest
             if (seed is long s) w.WriteNumber("seed", s);
             else w.WriteNull("seed");
             var input = g.Input.Output.Shape;
-            Ints(w, "input_shape", input.C, input.H, input.W);
-            w.WriteStartArray("outputs");
-            foreach (var o in g.Outputs) w.WriteStringValue(o);
-            w.WriteEndArray();
+            CompactJson.Ints(w, "input_shape", input.C, input.H, input.W);
+            CompactJson.Strings(w, "outputs", g.Outputs);
 
             w.WriteStartArray("tensors");
             foreach (var t in tensors) WriteTensor(w, t);
@@ -56,7 +54,7 @@ public static class GoldenManifest
     {
         w.WriteStartObject();
         w.WriteString("name", t.Name);
-        Ints(w, "shape", t.Shape.C, t.Shape.H, t.Shape.W);
+        CompactJson.Ints(w, "shape", t.Shape.C, t.Shape.H, t.Shape.W);
         w.WriteString("type", t.Type.Name);
         w.WriteString("npy", t.Npy);
         w.WriteString("memh", t.Memh);
@@ -70,9 +68,7 @@ public static class GoldenManifest
         w.WriteStartObject();
         w.WriteString("name", layer.Name);
         w.WriteString("op", layer.Op.OpName);
-        w.WriteStartArray("inputs");
-        foreach (var i in layer.Inputs) w.WriteStringValue(i);
-        w.WriteEndArray();
+        CompactJson.Strings(w, "inputs", layer.Inputs);
         w.WriteString("output", layer.Name);
         w.WritePropertyName("attrs");
         LayerAttributes.Write(w, layer, entry.FirstInput);
@@ -80,12 +76,5 @@ public static class GoldenManifest
         foreach (var kind in entry.ParamKinds) w.WriteString(kind, ParamPath(layer.Name, kind));
         w.WriteEndObject();
         w.WriteEndObject();
-    }
-
-    private static void Ints(Utf8JsonWriter w, string name, params int[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (int v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
     }
 }

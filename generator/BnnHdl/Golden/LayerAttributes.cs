@@ -19,16 +19,10 @@ public static class LayerAttributes
                 w.WriteNumber("out_channels", c.OutChannels);
                 Pair(w, "kernel", c.Kernel);
                 Pair(w, "stride", c.Stride);
-                Ints(w, "pad", c.Pad.Top, c.Pad.Left, c.Pad.Bottom, c.Pad.Right);
+                CompactJson.Ints(w, "pad", c.Pad.Top, c.Pad.Left, c.Pad.Bottom, c.Pad.Right);
                 Pair(w, "dilation", c.Dilation);
-                w.WriteStartArray("groups");
-                foreach (var g in c.Groups.Resolve(input.Shape.C, c.OutChannels))
-                {
-                    w.WriteStartArray();
-                    foreach (int v in new[] { g.InStart, g.InEnd, g.OutStart, g.OutEnd }) w.WriteNumberValue(v);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
+                CompactJson.IntLists(w, "groups",
+                    c.Groups.Resolve(input.Shape.C, c.OutChannels).Select(g => new[] { g.InStart, g.InEnd, g.OutStart, g.OutEnd }));
                 w.WriteNumber("pad_value", c.PadValue);
                 w.WriteString("weight_type", c.Weights.Name());
                 w.WriteBoolean("bias", c.HasBias);
@@ -42,18 +36,18 @@ public static class LayerAttributes
             case ActMatMulOp m:
                 w.WriteBoolean("transpose_a", m.TransposeA);
                 w.WriteBoolean("transpose_b", m.TransposeB);
-                Ints(w, "out_hw", m.OutH, m.OutW);
+                CompactJson.Ints(w, "out_hw", m.OutH, m.OutW);
                 break;
             case MultiThresholdOp t:
                 w.WriteString("out_type", t.OutType.Name);
                 break;
             case AddOp a:
-                Ints(w, "shifts", a.ShiftA, a.ShiftB);
+                CompactJson.Ints(w, "shifts", a.ShiftA, a.ShiftB);
                 break;
             case Pool2dOp p:
                 Pair(w, "kernel", p.Kernel);
                 Pair(w, "stride", p.Stride);
-                Ints(w, "pad", p.Pad.Top, p.Pad.Left, p.Pad.Bottom, p.Pad.Right);
+                CompactJson.Ints(w, "pad", p.Pad.Top, p.Pad.Left, p.Pad.Bottom, p.Pad.Right);
                 break;
             case AdaptiveSumPoolOp a:
                 Pair(w, "bins", a.Bins);
@@ -75,12 +69,5 @@ public static class LayerAttributes
         w.WriteEndObject();
     }
 
-    private static void Pair(Utf8JsonWriter w, string name, Pair p) => Ints(w, name, p.Y, p.X);
-
-    private static void Ints(Utf8JsonWriter w, string name, params int[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (int v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
+    private static void Pair(Utf8JsonWriter w, string name, Pair p) => CompactJson.Ints(w, name, p.Y, p.X);
 }

@@ -121,7 +121,22 @@ public class GoldenExporterTests
             var g = GoldenTestData.WithParameters(GoldenTestData.AllOps(), 1);
             GoldenExporter.Export(g, GoldenTestData.SyntheticRun(g, 1), Path.Combine(root, "set"), null);
             string text = File.ReadAllText(Path.Combine(root, "set", "manifest.json"));
-            Assert.StartsWith("{\n  \"format\": \"bnn-hdl-golden/1\",\n  \"network\": \"allops\",\n  \"seed\": null,\n  \"input_shape\": [\n    3,\n", text);
+            Assert.StartsWith("""
+                {
+                  "format": "bnn-hdl-golden/1",
+                  "network": "allops",
+                  "seed": null,
+                  "input_shape": [3, 6, 6],
+                  "outputs": ["fc", "add", "adaptive", "matmul"],
+                  "tensors": [
+                    {
+                      "name": "input",
+                      "shape": [3, 6, 6],
+                      "type": "U8",
+                      "npy": "tensors/input.npy",
+                      "memh": "tensors/input.memh",
+                      "sha256": "
+                """.ReplaceLineEndings("\n"), text);
             Assert.DoesNotContain("\r", text);
             Assert.EndsWith("}\n", text);
         }
