@@ -13,16 +13,8 @@ internal static class AtomicDirectory
 {
     public static void Write(string target, Action<string> fill)
     {
-        string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
-        string full = Path.GetFullPath(trimmed);
-        string parent = Path.GetDirectoryName(full) ?? throw Fail(target, "it has no parent folder");
-        string leaf = Path.GetFileName(full);
-
-        if (File.Exists(full)) throw Fail(target, "it is a file, not a folder");
-        if (Directory.Exists(full) && !IsReplaceable(full))
-            throw Fail(target, "the folder exists and is not a golden set (no bnn-hdl-golden manifest.json); refusing to replace it");
-        CreateParent(target, trimmed, parent);
-
+        var (full, parent, leaf) = Check(target);
+        CreateParent(target, parent);
         string temp = Path.Combine(parent, $".{leaf}.tmp-{Guid.NewGuid():N}");
         try
         {
@@ -40,6 +32,24 @@ internal static class AtomicDirectory
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Fails early (before any work) when <paramref name="target"/> cannot become the folder:
+    /// a file, a foreign non-empty folder, or a parent path through a file. Changes nothing.
+    /// Returns the absolute target, its parent folder and its name.
+    /// </summary>
+    public static (string Full, string Parent, string Leaf) Check(string target)
+    {
+        string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
+        string full = Path.GetFullPath(trimmed);
+        string parent = Path.GetDirectoryName(full) ?? throw Fail(target, "it has no parent folder");
+        if (File.Exists(full)) throw Fail(target, "it is a file, not a folder");
+        if (Directory.Exists(full) && !IsReplaceable(full))
+            throw Fail(target, "the folder exists and is not a golden set (no bnn-hdl-golden manifest.json); refusing to replace it");
+        for (string? p = Path.GetDirectoryName(trimmed); !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
+            if (File.Exists(p)) throw Fail(target, $"'{p}' is a file, not a folder");
+        return (full, parent, Path.GetFileName(full));
     }
 
     private static void MoveIntoPlace(string temp, string full, string parent, string leaf)
@@ -63,11 +73,8 @@ internal static class AtomicDirectory
         TryDelete(old);
     }
 
-    /// <summary>Creates missing parent folders; names the first part of the given path that is a file.</summary>
-    private static void CreateParent(string target, string trimmed, string parent)
+    private static void CreateParent(string target, string parent)
     {
-        for (string? p = Path.GetDirectoryName(trimmed); !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
-            if (File.Exists(p)) throw Fail(target, $"'{p}' is a file, not a folder");
         try
         {
             Directory.CreateDirectory(parent);

@@ -20,6 +20,12 @@ public static class GoldenExporter
         AtomicDirectory.Write(outDir, dir => WriteSet(g, run, seed, dir));
     }
 
+    /// <summary>
+    /// Checks that <paramref name="outDir"/> can receive a golden set (not a file, not a folder
+    /// holding something else, parent path creatable), so a command can fail before the run.
+    /// </summary>
+    public static void CheckTarget(string outDir) => AtomicDirectory.Check(outDir);
+
     private static void WriteSet(Graph g, ReferenceRun run, long? seed, string dir)
     {
         Directory.CreateDirectory(Path.Combine(dir, "tensors"));

@@ -231,6 +231,28 @@ public class GoldenExporterTests
     }
 
     [Fact]
+    public void CheckTargetFailsEarlyAndChangesNothing()
+    {
+        string root = GoldenTestData.TempDir("check");
+        try
+        {
+            string file = Path.Combine(root, "plain.txt");
+            File.WriteAllText(file, "x");
+            Assert.Equal($"cannot write the golden set to '{file}/a/b': '{file}' is a file, not a folder",
+                Assert.Throws<BnnHdlException>(() => GoldenExporter.CheckTarget(Path.Combine(file, "a", "b"))).Message);
+            Assert.Equal($"cannot write the golden set to '{file}': it is a file, not a folder",
+                Assert.Throws<BnnHdlException>(() => GoldenExporter.CheckTarget(file)).Message);
+            GoldenExporter.CheckTarget(Path.Combine(root, "new", "deeper", "set"));
+            Assert.Equal(["plain.txt"], Directory.EnumerateFileSystemEntries(root).Select(Path.GetFileName));
+
+            Export(1, Path.Combine(root, "new", "deeper", "set"));   // missing parents are created when writing
+            GoldenExporter.CheckTarget(Path.Combine(root, "new", "deeper", "set") + "/");
+            Assert.True(File.Exists(Path.Combine(root, "new", "deeper", "set", "manifest.json")));
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
     public void RefusesAGraphWithMissingParameters()
     {
         var g = GoldenTestData.AllOps();

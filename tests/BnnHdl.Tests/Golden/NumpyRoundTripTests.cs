@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using BnnHdl.Golden;
 using BnnHdl.Network;
+using BnnHdl.Quant;
 using BnnHdl.Reference;
 
 namespace BnnHdl.Tests.Golden;
@@ -95,6 +96,23 @@ public class NumpyRoundTripTests
             string dir = Path.Combine(root, "set");
             GoldenExporter.Export(g, run, dir, 11);
             Assert.Equal(Expected(g, run), RunPython(root, dir));
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
+    public void NumPyReadsARealRunOfEveryOp()
+    {
+        string root = GoldenTestData.TempDir("numpy-real");
+        try
+        {
+            var g = GoldenTestData.AllOps();
+            var input = InputImages.Random(g.Input.Output, 5);
+            var filled = RandomParameters.Fill(g, input, 5);
+            var run = ReferenceModel.Run(filled, input);
+            string dir = Path.Combine(root, "set");
+            GoldenExporter.Export(filled, run, dir, 5);
+            Assert.Equal(Expected(filled, run), RunPython(root, dir));
         }
         finally { Directory.Delete(root, true); }
     }
