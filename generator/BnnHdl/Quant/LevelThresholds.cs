@@ -78,6 +78,7 @@ internal static class LevelThresholds
         if (few.Count == 0) return LayerParams.Threshold(thresholds, direction);
 
         var pooled = Distribution.Merge(few.Select(c => signed[c]));
+        bool covered = false;
         if (pooled.Distinct >= n + 1)
         {
             var cuts = CutIndices(pooled.Counts, n, random);
@@ -88,9 +89,11 @@ internal static class LevelThresholds
                 var (low, high) = Bounds(c);
                 for (int j = 0; j < n; j++) thresholds[c * n + j] = ToInt32(Math.Clamp(pooled.Values[cuts[j]], low, high));
             }
+            // Channels with many values reach every level anyway; otherwise the shared cuts must.
+            covered = few.Count < channels || few
+                .SelectMany(c => signed[c].Values.Select(v => Level(v, thresholds.AsSpan(c * n, n))))
+                .Distinct().Count() == n + 1;
         }
-        bool covered = few.Count < channels
-            || few.SelectMany(c => signed[c].Values.Select(v => Level(v, thresholds.AsSpan(c * n, n)))).Distinct().Count() == n + 1;
         if (!covered) SpreadOverLevels(few, signed, c => Bounds(c).High, n, thresholds, random);
         return LayerParams.Threshold(thresholds, direction);
     }
