@@ -30,7 +30,7 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "bnn-hdl" : "bnn-hdl " + parsed.CommandResult.Command.Name;
-            stderr.WriteLine($"bnn-hdl: error: {parsed.Errors[0].Message} (see '{command} --help')");
+            stderr.WriteLine($"bnn-hdl: error: {OneLine(parsed.Errors[0].Message)} (see '{command} --help')");
             return UsageError;
         }
         try
@@ -56,5 +56,7 @@ public static class CommandLine
         }
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    /// <summary>Messages (ours and the parser's) as one line: line breaks and tabs become single spaces.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -34,6 +34,8 @@ public static class GoldenCommand
         command.SetAction(parsed =>
         {
             var graph = network.Load(parsed);
+            string dir = parsed.GetValue(output)!.ToString();
+            GoldenExporter.CheckTarget(dir); // fail on a bad --out before the long work
             long s = parsed.GetValue(seed);
             var imageFile = parsed.GetValue(image);
             var input = imageFile is null
@@ -42,7 +44,6 @@ public static class GoldenCommand
             int layers = graph.Layers.Count;
             graph = RandomParameters.Fill(graph, input, s, console.Stage("calibrate", layers));
             var run = ReferenceModel.Run(graph, input, console.Stage("reference", layers));
-            string dir = parsed.GetValue(output)!.ToString();
             GoldenExporter.Export(graph, run, dir, s);
             console.Out.WriteLine($"golden set of '{graph.Name}' ({run.Tensors.Count} tensors, {layers} layers, seed {s}) written to {dir}");
             return 0;

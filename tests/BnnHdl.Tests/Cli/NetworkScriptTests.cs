@@ -19,7 +19,7 @@ public class NetworkScriptTests
         Assert.Equal("", r.Error);
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("\"network\": \"scripted\"", r.Out);
-        Assert.Contains("\"macs\": 6912", r.Out); // 4 x 8 x 8 outputs x 27 taps
+        Assert.Contains("\"totals\": {\"layers\":3,\"macs\":6912,\"params\":108}", r.Out); // 4 x 8 x 8 outputs x 27 taps
     }
 
     [Fact]
