@@ -25,6 +25,7 @@ public static class CommandLine
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(DescribeCommand.Create(console));
         root.Subcommands.Add(GoldenCommand.Create(console));
+        root.Subcommands.Add(ScheduleCommand.Create(console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

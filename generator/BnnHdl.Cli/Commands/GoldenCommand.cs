@@ -1,6 +1,5 @@
 using System.CommandLine;
 using BnnHdl.Golden;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 
 namespace BnnHdl.Cli.Commands;
@@ -17,35 +16,21 @@ public static class GoldenCommand
             "Export a golden set (bnn-hdl-golden/1: manifest.json, .npy and .memh of every tensor and parameter).\n" +
             "Weights are random with the given seed unless the network gives them; thresholds are drawn from each\n" +
             "layer's actual accumulator distribution so that every output level occurs.");
-        var network = CommonOptions.AddNetworkOptions(command);
-        var seed = CommonOptions.Seed();
+        var run = new RunOptions(command);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Folder to write the golden set to (replaced as a whole when complete).",
             Required = true,
         };
-        var image = new Option<FileInfo?>("--image")
-        {
-            Description = "Input image (PPM or PGM, 8-bit) instead of a seeded random input; its size must match the input.",
-        };
-        command.Options.Add(seed);
         command.Options.Add(output);
-        command.Options.Add(image);
         command.SetAction(parsed =>
         {
-            var graph = network.Load(parsed);
             string dir = parsed.GetValue(output)!.ToString();
             GoldenExporter.CheckTarget(dir); // fail on a bad --out before the long work
-            long s = parsed.GetValue(seed);
-            var imageFile = parsed.GetValue(image);
-            var input = imageFile is null
-                ? InputImages.Random(graph.Input.Output, s)
-                : InputImages.ReadPnm(imageFile.FullName, imageFile.ToString(), graph.Input.Output);
-            int layers = graph.Layers.Count;
-            graph = RandomParameters.Fill(graph, input, s, console.Stage("calibrate", layers));
-            var run = ReferenceModel.Run(graph, input, console.Stage("reference", layers));
-            GoldenExporter.Export(graph, run, dir, s);
-            console.Out.WriteLine($"golden set of '{graph.Name}' ({run.Tensors.Count} tensors, {layers} layers, seed {s}) written to {dir}");
+            var net = run.Prepare(parsed, console);
+            var result = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
+            GoldenExporter.Export(net.Graph, result, dir, net.Seed);
+            console.Out.WriteLine($"golden set of '{net.Graph.Name}' ({result.Tensors.Count} tensors, {net.Graph.Layers.Count} layers, seed {net.Seed}) written to {dir}");
             return 0;
         });
         return command;

@@ -75,3 +75,26 @@ public class CommandsTests
         Assert.False(Directory.Exists(dir.File("set")));
     }
 }
+
+public class ScheduleCommandTests
+{
+    [Fact]
+    public void Schedule_prints_the_lowered_program_with_predicted_cycles()
+    {
+        var r = CliRunner.Run("schedule", "--model", "dense-mix", "--pe", "16", "--lanes", "32");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("schedule of 'dense-mix' on engine v1, P x S = 16 x 32\n", r.Out);
+        // Layer 0: 1 tile x 256 positions x (72 beats + 7 write-back) + 2 tile setup + 2 layer setup.
+        Assert.Contains("layer 0: stem.conv (Conv2d + stem.act) -> stem.act\n", r.Out);
+        Assert.Contains("  cycles: 20228\n", r.Out);
+        Assert.Matches(@"\ntotal: \d+ cycles \(\d+ in layers \+ 1 start\)\n$", r.Out);
+    }
+
+    [Fact]
+    public void A_bad_engine_shape_is_one_line()
+    {
+        var r = CliRunner.Run("schedule", "--model", "dense-mix", "--pe", "16", "--lanes", "24");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("bnn-hdl: error: engine configuration 16x24 (P x S): S must be a multiple of P\n", r.Error);
+    }
+}

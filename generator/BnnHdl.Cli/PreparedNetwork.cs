@@ -1,0 +1,68 @@
+using System.CommandLine;
+using BnnHdl.Engine;
+using BnnHdl.Golden;
+using BnnHdl.Network;
+using BnnHdl.Quant;
+using BnnHdl.Reference;
+
+namespace BnnHdl.Cli;
+
+/// <summary>A network with every parameter given (seeded where missing) and its input.</summary>
+public sealed record PreparedNetwork(Graph Graph, TensorData Input, long Seed);
+
+/// <summary>
+/// The options every command that runs a network shares: which network (--model, --network,
+/// --input), the seed, the input image; and for the engine commands --pe / --lanes.
+/// </summary>
+public sealed class RunOptions
+{
+    private readonly NetworkOptions _network;
+    private readonly Option<long> _seed = CommonOptions.Seed();
+    private readonly Option<FileInfo?> _image = new("--image")
+    {
+        Description = "Input image (PPM or PGM, 8-bit) instead of a seeded random input; its size must match the input.",
+    };
+
+    public RunOptions(Command command)
+    {
+        _network = CommonOptions.AddNetworkOptions(command);
+        command.Options.Add(_seed);
+        command.Options.Add(_image);
+    }
+
+    /// <summary>Loads the network, reads or draws the input, and fills missing parameters.</summary>
+    public PreparedNetwork Prepare(ParseResult parsed, CliConsole console)
+    {
+        var graph = _network.Load(parsed);
+        long seed = parsed.GetValue(_seed);
+        var imageFile = parsed.GetValue(_image);
+        var input = imageFile is null
+            ? InputImages.Random(graph.Input.Output, seed)
+            : InputImages.ReadPnm(imageFile.FullName, imageFile.ToString(), graph.Input.Output);
+        var filled = RandomParameters.Fill(graph, input, seed, console.Stage("calibrate", graph.Layers.Count));
+        return new PreparedNetwork(filled, input, seed);
+    }
+}
+
+/// <summary>--pe P --lanes S: the engine's parallelism.</summary>
+public sealed class EngineOptions
+{
+    private readonly Option<int> _pe = new("--pe")
+    {
+        Description = "Processing elements P (output channels computed in parallel).",
+        DefaultValueFactory = _ => 64,
+    };
+    private readonly Option<int> _lanes = new("--lanes")
+    {
+        Description = "Input lanes S (activation bits per cycle); a multiple of P.",
+        DefaultValueFactory = _ => 64,
+    };
+
+    public EngineOptions(Command command)
+    {
+        command.Options.Add(_pe);
+        command.Options.Add(_lanes);
+    }
+
+    public EngineConfig Config(ParseResult parsed) => new(parsed.GetValue(_pe), parsed.GetValue(_lanes));
+}
