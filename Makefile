@@ -18,7 +18,7 @@ run: build
 	$(CLI) golden --model $(MODEL) --seed $(SEED) --out golden/$(MODEL)
 
 test: build
-	dotnet test bnn-hdl.sln -c $(CONFIG) --nologo --no-build -v q
+	CONFIG=$(CONFIG) scripts/test.sh
 
 bench: build
 	dotnet run -c $(CONFIG) --project tests/BnnHdl.Benchmarks --no-restore -- --filter '*'

@@ -64,13 +64,14 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Working widths
   // ---------------------------------------------------------------------------------
-  // XW holds the accumulator and any threshold exactly, with a spare sign bit.
-  localparam integer XW = (AW > TW ? AW : TW) + 1;
+  // XW holds the accumulator and every threshold (the lowering makes AW >= TW; the
+  // maximum keeps a hand-made configuration exact as well).
+  localparam integer XW = AW > TW ? AW : TW;
   // QW holds a threshold count 0..n_thr (at least 2 bits so the plane index has a bit).
   localparam integer QW = PM_N_THR_W < 2 ? 2 : PM_N_THR_W;
-  // LW holds channel numbers of the lane-mask computation, signed, with room for S.
-  localparam integer LW_LO = TT_IN_LO_W > TT_IN_HI_W ? TT_IN_LO_W : TT_IN_HI_W;
-  localparam integer LW    = (LW_LO > TT_CH0_W ? LW_LO : TT_CH0_W) + $clog2(S + 1) + 2;
+  // LW holds a lane number 0..S and the lane_lo / lane_hi fields.
+  localparam integer LW_F  = TT_LANE_LO_W > TT_LANE_HI_W ? TT_LANE_LO_W : TT_LANE_HI_W;
+  localparam integer LW    = LW_F > $clog2(S + 1) ? LW_F : $clog2(S + 1);
   localparam integer PW    = PM_IN_K_W;        // input plane index
   localparam integer XIW   = $clog2(XW);       // bit index into the accumulator
   localparam integer QIW   = $clog2(QW);       // bit index into a threshold count
@@ -80,7 +81,7 @@ module bnn_engine #(
   // tile word: valid from ST_TLAT to the tile's last cycle)
   // ---------------------------------------------------------------------------------
   wire [PM_IN_BASE_W-1:0]      f_in_base      = pm_rdata[PM_IN_BASE_LSB      +: PM_IN_BASE_W];
-  wire [PM_ORG_OFF_W-1:0]      f_org_off      = pm_rdata[PM_ORG_OFF_LSB      +: PM_ORG_OFF_W];
+  wire [PM_PAD_STEP_W-1:0]     f_pad_step     = pm_rdata[PM_PAD_STEP_LSB     +: PM_PAD_STEP_W];
   wire [PM_IN_H_W-1:0]         f_in_h         = pm_rdata[PM_IN_H_LSB         +: PM_IN_H_W];
   wire [PM_IN_W_W-1:0]         f_in_w         = pm_rdata[PM_IN_W_LSB         +: PM_IN_W_W];
   wire [PM_IN_K_W-1:0]         f_in_k         = pm_rdata[PM_IN_K_LSB         +: PM_IN_K_W];
@@ -113,11 +114,11 @@ module bnn_engine #(
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
   wire [TT_ACTIVE_W-1:0]       f_active       = tt_rdata[TT_ACTIVE_LSB       +: TT_ACTIVE_W];
-  wire [TT_IN_LO_W-1:0]        f_in_lo        = tt_rdata[TT_IN_LO_LSB        +: TT_IN_LO_W];
-  wire [TT_IN_HI_W-1:0]        f_in_hi        = tt_rdata[TT_IN_HI_LSB        +: TT_IN_HI_W];
-  wire [TT_CH0_W-1:0]          f_ch0          = tt_rdata[TT_CH0_LSB          +: TT_CH0_W];
   wire [TT_CB_OFF_W-1:0]       f_cb_off       = tt_rdata[TT_CB_OFF_LSB       +: TT_CB_OFF_W];
+  wire [TT_NCB_W-1:0]          f_ncb          = tt_rdata[TT_NCB_LSB          +: TT_NCB_W];
   wire [TT_NCB_K_W-1:0]        f_ncb_k        = tt_rdata[TT_NCB_K_LSB        +: TT_NCB_K_W];
+  wire [TT_LANE_LO_W-1:0]      f_lane_lo      = tt_rdata[TT_LANE_LO_LSB      +: TT_LANE_LO_W];
+  wire [TT_LANE_HI_W-1:0]      f_lane_hi      = tt_rdata[TT_LANE_HI_LSB      +: TT_LANE_HI_W];
   wire [TT_WB_W-1:0]           f_wb           = tt_rdata[TT_WB_LSB           +: TT_WB_W];
   wire [TT_TB_W-1:0]           f_tb           = tt_rdata[TT_TB_LSB           +: TT_TB_W];
   wire [TT_OUT_OFF_W-1:0]      f_out_off      = tt_rdata[TT_OUT_OFF_LSB      +: TT_OUT_OFF_W];
@@ -153,7 +154,7 @@ module bnn_engine #(
   reg  [FM_AW-1:0]        out_pos;     // FM address of output plane 0 of this position
 
   // Beat counters within a position: tap (ky, kx) at input (iy, ix), beat b of the
-  // tap's ncb_k words, plane p of channel block starting at channel chan.
+  // tap's ncb_k words = block j, plane p.
   reg  [PM_KH_W-1:0]      ky;
   reg  [PM_KW_W-1:0]      kx;
   reg  [CW-1:0]           iy, ix;
@@ -162,7 +163,7 @@ module bnn_engine #(
   reg  [FM_AW-1:0]        rd_ptr;      // FM address of this beat
   reg  [TT_NCB_K_W-1:0]   b;
   reg  [PW-1:0]           p;
-  reg  [LW-1:0]           chan;
+  reg  [TT_NCB_W-1:0]     j;
   reg  [WM_AW-1:0]        wm_ptr;
   reg                     first_beat;
 
@@ -202,7 +203,7 @@ module bnn_engine #(
   wire [CW-1:0]    nx_iy0   = new_tile ? neg_pt : (x_last ? iy0 + CW'(f_sy) : iy0);
   wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + CW'(f_sx);
   // Origin (-pt, -pl) of the input region, shifted to the tile's first channel block.
-  wire [FM_AW-1:0] org_addr = FM_AW'(f_in_base) - FM_AW'(f_org_off) + FM_AW'(f_cb_off);
+  wire [FM_AW-1:0] org_addr = FM_AW'(f_in_base) - FM_AW'(f_pad_step) + FM_AW'(f_cb_off);
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
@@ -215,16 +216,18 @@ module bnn_engine #(
   wire pad_now = iy[CW-1] | ix[CW-1]
                | ($signed(iy) >= $signed(CW'(f_in_h)))
                | ($signed(ix) >= $signed(CW'(f_in_w)));
-  // Lane l of block chan is a real input of the group iff in_lo <= chan + l < in_hi,
-  // i.e. lo_rel <= l < hi_rel: one subtraction per bound, then constant compares.
-  wire [LW-1:0] lo_rel = LW'(f_in_lo) - chan;
-  wire [LW-1:0] hi_rel = LW'(f_in_hi) - chan;
+  // Lane l of block j is a real input of the group iff it is not below lane_lo in the
+  // first block and not at or above lane_hi in the last block (only those two blocks
+  // of a group's range can be partial): constant compares per lane, no adders.
+  wire          blk_first = j == {TT_NCB_W{1'b0}};
+  wire          blk_last  = j == f_ncb - 1'b1;
   wire [S-1:0]  lane_mask;
   genvar l;
   generate
     for (l = 0; l < S; l = l + 1) begin : g_lane
       localparam [LW-1:0] LANE = l;
-      assign lane_mask[l] = ($signed(lo_rel) <= $signed(LANE)) & ($signed(LANE) < $signed(hi_rel));
+      assign lane_mask[l] = (!blk_first | (LANE >= LW'(f_lane_lo)))
+                          & (!blk_last  | (LANE <  LW'(f_lane_hi)));
     end
   endgenerate
 
@@ -308,7 +311,7 @@ module bnn_engine #(
       rd_ptr     <= nx_pos;
       b          <= {TT_NCB_K_W{1'b0}};
       p          <= {PW{1'b0}};
-      chan       <= LW'(f_ch0);
+      j          <= {TT_NCB_W{1'b0}};
       wm_ptr     <= WM_AW'(f_wb);
       tm_ptr     <= TM_AW'(f_tb);
       first_beat <= 1'b1;
@@ -317,7 +320,7 @@ module bnn_engine #(
       if (p_last) begin
         // next channel block (or next tap): the weight word advances
         p      <= {PW{1'b0}};
-        chan   <= chan + LW'(S);
+        j      <= j + 1'b1;
         wm_ptr <= wm_ptr + 1'b1;
       end else begin
         p <= p + 1'b1;
@@ -327,7 +330,7 @@ module bnn_engine #(
         rd_ptr <= rd_ptr + 1'b1;
       end else begin
         b    <= {TT_NCB_K_W{1'b0}};
-        chan <= LW'(f_ch0);
+        j    <= {TT_NCB_W{1'b0}};
         if (!kx_last) begin
           kx       <= kx + 1'b1;
           ix       <= ix + CW'(f_dx);
@@ -406,7 +409,7 @@ module bnn_engine #(
       // TM lane of this PE: bias (ST_FORM) or threshold t'_j (ST_THR), sign-extended.
       wire [TW-1:0] tm_value = tm_rdata[i][TW-1:0];
       wire          tm_dir   = tm_rdata[i][TW];
-      wire [XW-1:0] tm_x     = {{(XW-TW){tm_value[TW-1]}}, tm_value};
+      wire [XW-1:0] tm_x     = XW'($signed(tm_value));
 
       reg  [XW-1:0] acc;
       reg  [QW-1:0] cnt;

@@ -104,6 +104,7 @@ public sealed class NetworkBuilder(string name)
     {
         foreach (var x in xs)
         {
+            if (_failed.Contains(x.Name)) continue; // already reported where it failed
             if (!_tensors.ContainsKey(x.Name)) _problems.Add($"output '{x.Name}' is not a layer of this network");
             else if (!_outputs.Contains(x.Name)) _outputs.Add(x.Name);
         }

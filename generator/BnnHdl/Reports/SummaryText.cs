@@ -4,20 +4,21 @@ using System.Text;
 namespace BnnHdl.Reports;
 
 /// <summary>
-/// The network summary as an aligned text table: one row per layer (name, op, inputs,
+/// The network summary as an aligned text table: one row per layer (name, op, inputs and their shapes,
 /// output shape and type, MACs, parameters; "-" where an op has none), then the totals.
 /// Numbers use thousands separators; columns are as wide as their widest cell.
 /// </summary>
 public static class SummaryText
 {
-    private static readonly string[] Headers = ["layer", "op", "inputs", "output", "type", "MACs", "params"];
-    private static readonly bool[] RightAligned = [false, false, false, false, false, true, true];
+    private static readonly string[] Headers = ["layer", "op", "inputs", "input shapes", "output", "type", "MACs", "params"];
+    private static readonly bool[] RightAligned = [false, false, false, false, false, false, true, true];
 
     public static string Format(NetworkSummary summary)
     {
         var rows = summary.Layers.Select(l => new[]
         {
-            l.Name, l.Op, l.Inputs.Count == 0 ? "-" : string.Join(", ", l.Inputs), l.OutputShape.ToString(),
+            l.Name, l.Op, l.Inputs.Count == 0 ? "-" : string.Join(", ", l.Inputs),
+            l.InputShapes.Count == 0 ? "-" : string.Join(", ", l.InputShapes), l.OutputShape.ToString(),
             l.OutputType.Name, Count(l.Macs), Count(l.Params),
         }).ToList();
         var widths = Enumerable.Range(0, Headers.Length)

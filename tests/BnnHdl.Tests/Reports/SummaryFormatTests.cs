@@ -29,16 +29,16 @@ public class SummaryFormatTests
     {
         const string expected = """
             network small, input 1x32x32
-            layer  op              inputs     output   type    MACs  params
-            -----  --------------  ---------  -------  ----  ------  ------
-            input  Input           -          1x32x32  U8         -       -
-            conv   Conv2d          input      2x32x32  I13   18,432      20
-            thr    MultiThreshold  conv       2x32x32  U2         -       -
-            res    Add             conv, thr  2x32x32  I13        -       -
-            q      MultiThreshold  res        2x32x32  U2         -       -
-            gsum   GlobalSumPool   q          2x1x1    I13        -       -
-            avg    MultiThreshold  gsum       2x1x1    U2         -       -
-            fc     Linear          avg        3x1x1    I4         6       9
+            layer  op              inputs     input shapes      output   type    MACs  params
+            -----  --------------  ---------  ----------------  -------  ----  ------  ------
+            input  Input           -          -                 1x32x32  U8         -       -
+            conv   Conv2d          input      1x32x32           2x32x32  I13   18,432      20
+            thr    MultiThreshold  conv       2x32x32           2x32x32  U2         -       -
+            res    Add             conv, thr  2x32x32, 2x32x32  2x32x32  I13        -       -
+            q      MultiThreshold  res        2x32x32           2x32x32  U2         -       -
+            gsum   GlobalSumPool   q          2x32x32           2x1x1    I13        -       -
+            avg    MultiThreshold  gsum       2x1x1             2x1x1    U2         -       -
+            fc     Linear          avg        2x1x1             3x1x1    I4         6       9
             total: 8 layers, 18,438 MACs, 29 params
 
             """;
@@ -90,7 +90,7 @@ public class SummaryFormatTests
     {
         var text = SummaryText.Format(NetworkSummary.Of(BnnHdl.Zoo.TinyYoloV2.Build()));
         Assert.EndsWith("total: 24 layers, 3,485,520,896 MACs, 15,855,661 params\n", text, StringComparison.Ordinal);
-        Assert.Contains("\nconv8      Conv2d          conv7.act  1024x13x13  I16   1,594,884,096  9,437,184\n", text,
+        Assert.Contains("\nconv8      Conv2d          conv7.act  1024x13x13    1024x13x13  I16   1,594,884,096  9,437,184\n", text,
             StringComparison.Ordinal);
     }
 }

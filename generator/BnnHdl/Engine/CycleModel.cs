@@ -1,0 +1,32 @@
+using BnnHdl.Lowering;
+using BnnHdl.Network;
+
+namespace BnnHdl.Engine;
+
+/// <summary>Predicted cycles of a program: per layer, and the whole run.</summary>
+public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
+
+/// <summary>
+/// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
+/// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + OH * OW * (N_tile + WB)),
+/// N_tile = KH * KW * NCB * K_in beats, WB = 2 + n_thr + K_out write-back cycles.
+/// The RTL and the simulator must count exactly this.
+/// </summary>
+public static class CycleModel
+{
+    /// <summary>Program word read + latch.</summary>
+    public const int LayerSetup = 2;
+    /// <summary>Tile word read + latch.</summary>
+    public const int TileSetup = 2;
+    /// <summary>From start to the first program read.</summary>
+    public const int RunOverhead = 1;
+
+    public static long LayerCycles(LayerDescriptor d, IEnumerable<TileDescriptor> tiles) =>
+        LayerSetup + tiles.Sum(t => TileSetup + (long)d.Oh * d.Ow * ((long)d.Kh * d.Kw * t.NcbK + d.WriteBackCycles));
+
+    public static CyclePrediction Predict(LoweredProgram program)
+    {
+        var layers = program.Layers.Select(l => LayerCycles(l.Descriptor, l.Tiles)).ToEquatableArray();
+        return new CyclePrediction(layers, layers.Sum() + RunOverhead);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace BnnHdl.Engine;
+
+/// <summary>Datapath units a program needs; the RTL may leave out the ones it does not.</summary>
+[Flags]
+public enum EngineUnits
+{
+    None = 0,
+    /// <summary>Fused MultiThreshold compare at write-back.</summary>
+    Thresholds = 1,
+    /// <summary>Raw accumulator write-back.</summary>
+    RawOutput = 2,
+    /// <summary>The shared activation-sum correction (bipolar weights).</summary>
+    Correction = 4,
+    /// <summary>A B input padded with +1 (pad word of ones).</summary>
+    PadOne = 8,
+}
+
+/// <summary>
+/// What the lowering derives for one network on one <see cref="EngineConfig"/>
+/// (docs/engine.md "Parameters"): datapath widths, memory depths and word widths, the
+/// largest loop bounds, and the units used. The emitter prints these as parameters.
+/// </summary>
+public sealed record EngineDimensions(
+    int AccumulatorBits, int ThresholdBits,
+    int FmWords, int WmWords, int TmWords, int TileWords, int ProgramWords,
+    int FmWordBits, int WmWordBits, int TmWordBits, int TileWordBits, int ProgramWordBits,
+    int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, EngineUnits Units)
+{
+    public string Dump() => string.Create(CultureInfo.InvariantCulture,
+        $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}");
+}

@@ -1,0 +1,193 @@
+using System.Numerics;
+using BnnHdl.Lowering;
+using BnnHdl.Reference;
+
+namespace BnnHdl.Engine;
+
+/// <summary>
+/// The engine's state for <see cref="EngineSimulator"/>: feature memory (read/write, per-bit
+/// write mask), the read-only memories, and the per-PE registers. Words are arrays of 64-bit
+/// chunks, so any S works; the weight memory is kept as one S-bit slice per PE, the wiring
+/// of bits [i*S +: S] to PE i.
+/// </summary>
+internal sealed class EngineMachine
+{
+    private readonly LoweredProgram _program;
+    private readonly int _s, _p, _per, _tw;
+    private readonly ulong[][] _fm;
+    private readonly ulong[][][] _wm; // [address][pe] -> S-bit slice
+    private readonly ulong[] _full, _pad1, _pad0;
+
+    // Per-PE registers.
+    private readonly long[] _cross, _bias, _value;
+    private readonly long[][] _thresholds;
+    private readonly bool[] _negated;
+
+    public EngineMachine(LoweredProgram program, MemoryImage featureMemory)
+    {
+        _program = program;
+        _s = program.Config.S;
+        _p = program.Config.P;
+        _per = WideBits.Chunks(_s);
+        _tw = program.Dimensions.ThresholdBits;
+        if (featureMemory.WordBits != _s || featureMemory.Depth != program.Dimensions.FmWords)
+            throw new ArgumentException($"feature memory image is {featureMemory.Depth} x {featureMemory.WordBits} bits, the program needs {program.Dimensions.FmWords} x {_s}");
+        _fm = Enumerable.Range(0, featureMemory.Depth).Select(a => featureMemory.Word(a).ToArray()).ToArray();
+
+        var wm = program.Images.Weights;
+        _wm = new ulong[wm.Depth][][];
+        for (int a = 0; a < wm.Depth; a++)
+        {
+            _wm[a] = new ulong[_p][];
+            for (int i = 0; i < _p; i++)
+            {
+                _wm[a][i] = new ulong[_per];
+                WideBits.Extract(wm.Word(a), i * _s, _s, _wm[a][i]);
+            }
+        }
+        _full = LaneRange(0, _s);
+        _pad1 = _full;
+        _pad0 = new ulong[_per];
+        _cross = new long[_p];
+        _bias = new long[_p];
+        _value = new long[_p];
+        _thresholds = Enumerable.Range(0, _p).Select(_ => new long[program.Dimensions.MaxThresholds]).ToArray();
+        _negated = new bool[_p];
+    }
+
+    public TensorData Load(FmRegion region)
+    {
+        var flat = new ulong[_fm.Length * _per];
+        for (int a = 0; a < _fm.Length; a++) _fm[a].CopyTo(flat, a * _per);
+        return FeatureLayout.Load(flat, region, _s);
+    }
+
+    public MemoryImage Snapshot() => MemoryImage.Of("fm", _s, _fm.SelectMany(w => w).ToArray());
+
+    /// <summary>Executes one program word; returns the cycles it took.</summary>
+    public long RunLayer(LayerDescriptor d)
+    {
+        long cycles = CycleModel.LayerSetup;
+        var tt = _program.Images.Tiles;
+        for (int t = 0; t < d.NTiles; t++)
+        {
+            var tile = TileDescriptor.FromFields(_program.Layout.Tile.Unpack(tt.Word(d.TileBase + t)));
+            cycles += CycleModel.TileSetup;
+            cycles += RunTile(d, tile);
+        }
+        return cycles;
+    }
+
+    private long RunTile(LayerDescriptor d, TileDescriptor tile)
+    {
+        long cycles = 0;
+        LoadConstants(d, tile);
+        var fromLo = LaneRange(tile.LaneLo, _s);
+        var belowHi = LaneRange(0, tile.LaneHi);
+        var writeMask = LaneRange(tile.Lane0, tile.Lane0 + tile.Active);
+        var mask = new ulong[_per];
+        var data = new ulong[_per];
+        var pcWeight = new long[_p];
+        var padWord = d.PadOne == 1 ? _pad1 : _pad0;
+
+        // Window origin of output (0, 0), as a virtual FM address and input coordinates.
+        long rowOrigin = d.InBase - d.PadStep;
+        int iy0 = -d.Pt;
+        long outAddress = d.OutBase + tile.OutOff;
+        for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy)
+        {
+            long origin = rowOrigin;
+            int ix0 = -d.Pl;
+            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutPixStep)
+            {
+                Array.Clear(_cross);
+                long corr = 0;
+                int wAddress = tile.Wb;
+                long tapRow = origin;
+                int iy = iy0;
+                for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
+                {
+                    long tap = tapRow;
+                    int ix = ix0;
+                    for (int kx = 0; kx < d.Kw; kx++, tap += d.DxStep, ix += d.Dx)
+                    {
+                        bool inside = iy >= 0 && iy < d.InH && ix >= 0 && ix < d.InW;
+                        long block = tap + tile.CbOff;
+                        for (int j = 0; j < tile.Ncb; j++, block += d.InK, wAddress++)
+                        {
+                            for (int c = 0; c < _per; c++)
+                                mask[c] = (j == 0 ? fromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? belowHi[c] : _full[c]);
+                            var weights = _wm[wAddress];
+                            long plane = block;
+                            for (int p = 0; p < d.InK; p++, plane++)
+                            {
+                                var word = inside ? _fm[plane] : padWord;
+                                long pcAct = 0;
+                                Array.Clear(pcWeight);
+                                for (int c = 0; c < _per; c++)
+                                {
+                                    ulong act = word[c] & mask[c];
+                                    pcAct += BitOperations.PopCount(act);
+                                    for (int i = 0; i < tile.Active; i++)
+                                        pcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
+                                }
+                                corr += pcAct << p;
+                                for (int i = 0; i < tile.Active; i++) _cross[i] += pcWeight[i] << p;
+                                cycles++;
+                            }
+                        }
+                    }
+                }
+                cycles += WriteBack(d, tile, corr, outAddress, writeMask, data);
+            }
+        }
+        return cycles;
+    }
+
+    /// <summary>Forms acc, compares (thresholded layers) and writes the output planes.</summary>
+    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long outAddress, ulong[] writeMask, ulong[] data)
+    {
+        long cycles = 2; // drain of the last beat + the cycle that forms acc
+        for (int i = 0; i < tile.Active; i++)
+        {
+            long acc = (_cross[i] << d.Sc) - (d.Corr == 1 ? corr << d.Sk : 0) + _bias[i];
+            if (d.OutRaw == 1) { _value[i] = acc; continue; }
+            long count = 0;
+            for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[i][j] ? 1 : 0;
+            _value[i] = _negated[i] ? d.NThr - count : count;
+        }
+        cycles += d.NThr; // one threshold compared per cycle
+        for (int p = 0; p < d.OutK; p++)
+        {
+            Array.Clear(data);
+            for (int i = 0; i < tile.Active; i++)
+                WideBits.Set(data, tile.Lane0 + i, 1, (ulong)(_value[i] >> p) & 1);
+            var word = _fm[outAddress + p];
+            for (int c = 0; c < _per; c++) word[c] = (word[c] & ~writeMask[c]) | (data[c] & writeMask[c]);
+            cycles++;
+        }
+        return cycles;
+    }
+
+    /// <summary>Reads the tile's folded biases and thresholds (tb + 0, tb + 1 .. tb + n) into the PE registers.</summary>
+    private void LoadConstants(LayerDescriptor d, TileDescriptor tile)
+    {
+        var tm = _program.Images.Thresholds;
+        int lane = _tw + 1;
+        for (int i = 0; i < tile.Active; i++)
+        {
+            _bias[i] = WideBits.GetSigned(tm.Word(tile.Tb), i * lane, _tw);
+            for (int j = 0; j < d.NThr; j++)
+                _thresholds[i][j] = WideBits.GetSigned(tm.Word(tile.Tb + 1 + j), i * lane, _tw);
+            _negated[i] = d.NThr > 0 && WideBits.Get(tm.Word(tile.Tb + 1), i * lane + _tw, 1) == 1;
+        }
+    }
+
+    /// <summary>An S-bit word with lanes [lo, hi) set.</summary>
+    private ulong[] LaneRange(int lo, int hi)
+    {
+        var word = new ulong[_per];
+        for (int l = lo; l < hi; l++) WideBits.Set(word, l, 1, 1);
+        return word;
+    }
+}

@@ -1,0 +1,48 @@
+using BnnHdl.Lowering;
+using BnnHdl.Network;
+using BnnHdl.Reference;
+
+namespace BnnHdl.Engine;
+
+/// <summary>One executed layer: its output tensor as stored at the end of the layer, and the cycles it took.</summary>
+public sealed record SimulatedLayer(string Name, string Tensor, TensorData Output, long Cycles);
+
+/// <summary>The result of one simulated run.</summary>
+public sealed record EngineRun(EquatableArray<SimulatedLayer> Layers, long TotalCycles, MemoryImage FinalFeatureMemory)
+{
+    public TensorData this[string tensor] =>
+        Layers.FirstOrDefault(l => l.Tensor == tensor)?.Output ?? throw new KeyNotFoundException($"no engine layer writes '{tensor}'");
+}
+
+/// <summary>
+/// Runs a lowered program on its memory images the way the RTL does (docs/engine.md):
+/// it decodes the program and tile words with the program layout, reads weights and
+/// thresholds from their images, walks the loop nest beat by beat (one FM word, or the pad
+/// word, per beat; AND, popcount and shift into the accumulators) and writes every output
+/// plane with its lane mask into feature memory. Addresses move by the descriptors' steps;
+/// there is no multiplication in the loop. Cycles are counted as they happen, not from the
+/// formula, so the test that they equal <see cref="CycleModel"/> means something.
+/// </summary>
+public static class EngineSimulator
+{
+    public static EngineRun Run(LoweredProgram program, TensorData input) => Run(program, program.FeatureImage(input));
+
+    public static EngineRun Run(LoweredProgram program, MemoryImage featureMemory)
+    {
+        var machine = new EngineMachine(program, featureMemory);
+        var layers = new List<SimulatedLayer>();
+        long total = CycleModel.RunOverhead;
+        var pm = program.Images.Program;
+        for (int pc = 0; ; pc++)
+        {
+            if (pc >= pm.Depth) throw new InvalidOperationException($"program ran past its {pm.Depth} words without a last layer");
+            var d = LayerDescriptor.FromFields(program.Layout.Program.Unpack(pm.Word(pc)));
+            long cycles = machine.RunLayer(d);
+            total += cycles;
+            var meta = program.Layers[d.LayerId];
+            layers.Add(new SimulatedLayer(meta.Source.Name, meta.Source.Out.Name, machine.Load(meta.OutRegion), cycles));
+            if (d.Last == 1) break;
+        }
+        return new EngineRun(layers.ToEquatableArray(), total, machine.Snapshot());
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using BnnHdl.Network;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// Where one tensor lives in feature memory (docs/engine.md "Feature memory FM"): from
+/// word <see cref="Base"/>, <c>H x W</c> positions of <see cref="ChannelBlocks"/> blocks of
+/// <see cref="Planes"/> words each. <see cref="Born"/> is the step that writes it (0 = the
+/// preloaded input, i = engine layer i - 1) and <see cref="Dies"/> the last step reading it
+/// (<see cref="End"/> for network outputs, which must survive the run).
+/// </summary>
+public sealed record FmRegion(string Tensor, DataType Type, Shape Shape, int Base, int ChannelBlocks, int Planes, int Born, int Dies)
+{
+    public const int End = int.MaxValue;
+
+    public int Words => Shape.Positions * ChannelBlocks * Planes;
+    public int Limit => Base + Words;
+
+    /// <summary>word(y, x, cb, p) = Base + ((y * W + x) * CB + cb) * K + p.</summary>
+    public int Address(int y, int x, int cb, int p) => Base + ((y * Shape.W + x) * ChannelBlocks + cb) * Planes + p;
+
+    /// <summary>Two tensors may not share words when both are live at one step.</summary>
+    public bool LiveTogether(FmRegion other) => Born <= other.Dies && other.Born <= Dies;
+
+    public string Dump() => string.Create(CultureInfo.InvariantCulture,
+        $"{Tensor}: words {Base}..{Limit - 1} ({Words}) = {Shape.H}x{Shape.W} positions x {ChannelBlocks} blocks x {Planes} planes ({Shape.C} channels {Type}), live {Born}..{(Dies == End ? "end" : Dies.ToString(CultureInfo.InvariantCulture))}");
+}
+
+/// <summary>The output of <see cref="AllocateFeatureMemory"/>: the fused layers and a region per tensor.</summary>
+public sealed record AllocatedGraph(FusedGraph Graph, EquatableArray<FmRegion> Regions, int PeakWords)
+{
+    public FmRegion Region(string tensor) =>
+        Regions.FirstOrDefault(r => r.Tensor == tensor) ?? throw new InvalidOperationException($"tensor '{tensor}' has no region");
+
+    public FmRegion InputRegion => Regions[0];
+
+    public string Dump()
+    {
+        var sb = new StringBuilder();
+        sb.Append(Graph.Dump());
+        sb.Append("feature memory: peak ").Append(PeakWords.ToString(CultureInfo.InvariantCulture)).Append(" words\n");
+        foreach (var r in Regions) sb.Append("  ").Append(r.Dump()).Append('\n');
+        return sb.ToString();
+    }
+}

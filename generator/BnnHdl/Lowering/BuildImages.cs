@@ -1,0 +1,142 @@
+using BnnHdl.Engine;
+using BnnHdl.Network;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// Last lowering pass: decides the widths (AW, TW, descriptor field layouts) and builds the
+/// word values of the program, tile, weight and threshold memories, exactly as
+/// docs/engine.md lays them out. (The feature-memory image depends on the input; see
+/// <see cref="LoweredProgram.FeatureImage"/>.)
+/// </summary>
+public static class BuildImages
+{
+    private sealed record Constants(long[] Bias, long[]? Thresholds, bool[]? Negated, int N);
+
+    public static LoweredProgram Run(ScheduledProgram program)
+    {
+        var config = program.Config;
+        var constants = program.Layers.Select(l =>
+        {
+            var bias = Folding.Bias(l.Source);
+            if (l.Source.IsRaw) return new Constants(bias, null, null, 0);
+            var (t, neg) = Folding.Thresholds(l.Source);
+            return new Constants(bias, t, neg, l.Source.Threshold!.Count);
+        }).ToList();
+
+        var values = constants.SelectMany(c => c.Bias.Concat(c.Thresholds ?? [])).ToList();
+        int tw = WideBits.SignedWidth(values.Min(), values.Max());
+        int aw = program.Layers.Zip(constants).Max(pair => AccumulatorWidth(pair.First, pair.Second.Bias));
+        // Thresholds are clamped into the accumulator's range (plus one), so TW <= AW and the
+        // RTL compares after sign-extending t' to AW bits.
+        aw = Math.Max(aw, tw);
+
+        var layout = new ProgramLayout(
+            WordLayout.For(program.Layers.Select(l => l.Descriptor.Fields()).ToList()),
+            WordLayout.For(program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList()));
+        var images = new EngineImages(
+            Pack("pm", layout.Program, program.Layers.Select(l => l.Descriptor.Fields()).ToList()),
+            Pack("tt", layout.Tile, program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList()),
+            WeightImage(program),
+            ThresholdImage(program, constants, tw));
+
+        var descriptors = program.Layers.Select(l => l.Descriptor).ToList();
+        var units = EngineUnits.None;
+        foreach (var d in descriptors)
+        {
+            if (d.OutRaw == 1) units |= EngineUnits.RawOutput; else units |= EngineUnits.Thresholds;
+            if (d.Corr == 1) units |= EngineUnits.Correction;
+            if (d.PadOne == 1) units |= EngineUnits.PadOne;
+        }
+        var dimensions = new EngineDimensions(
+            AccumulatorBits: aw, ThresholdBits: tw,
+            FmWords: program.Memory.PeakWords, WmWords: program.WmWords, TmWords: program.TmWords,
+            TileWords: program.TileWords, ProgramWords: program.Layers.Count,
+            FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (tw + 1),
+            TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
+            MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
+            MaxOutPlanes: descriptors.Max(d => d.OutK), Units: units);
+        return new LoweredProgram(config, dimensions, layout, program.Memory, program.Layers, images);
+    }
+
+    /// <summary>
+    /// Signed width holding every value the datapath forms for this layer: cross << SC,
+    /// -(corr << SK), their sum with bias', the accumulator's bounds and accMax + 1 (the
+    /// largest clamped threshold it is compared with).
+    /// </summary>
+    private static int AccumulatorWidth(ScheduledLayer layer, long[] bias)
+    {
+        var d = layer.Descriptor;
+        var inType = layer.Source.In.Type;
+        long maxValue = inType.IsBipolar ? 1 : inType.Max;
+        long maxTerms = layer.Source.Dot.Geometry.Groups.Max(g => (long)g.InCount) * layer.Source.Dot.Geometry.Taps;
+        long cross = maxValue * maxTerms, corr = d.Corr == 1 ? cross : 0;
+        long min = Math.Min(-(corr << d.Sk) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
+        long max = Math.Max((cross << d.Sc) + Math.Max(bias.Max(), 0), layer.Source.Accumulator.Max + 1);
+        return WideBits.SignedWidth(min, max);
+    }
+
+    private static MemoryImage Pack(string name, WordLayout layout, IReadOnlyList<IReadOnlyList<(string Name, long Value)>> words)
+    {
+        int per = WideBits.Chunks(layout.Bits);
+        var chunks = new ulong[words.Count * per];
+        for (int a = 0; a < words.Count; a++) layout.Pack(words[a], chunks.AsSpan(a * per, per));
+        return MemoryImage.Of(name, layout.Bits, chunks);
+    }
+
+    /// <summary>
+    /// word(tile, ky, kx, j) = wb + (ky * KW + kx) * NCB + j; bit i * S + l is the stored weight
+    /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
+    /// </summary>
+    private static MemoryImage WeightImage(ScheduledProgram program)
+    {
+        int s = program.Config.S, bits = program.Config.P * s, per = WideBits.Chunks(bits);
+        var chunks = new ulong[program.WmWords * per];
+        foreach (var layer in program.Layers)
+        {
+            var dot = layer.Source.Dot;
+            var offsets = dot.WeightOffsets();
+            int kh = dot.Geometry.Kernel.Y, kw = dot.Geometry.Kernel.X;
+            foreach (var tile in layer.Tiles)
+                for (int ky = 0; ky < kh; ky++)
+                    for (int kx = 0; kx < kw; kx++)
+                        for (int j = 0; j < tile.Ncb; j++)
+                        {
+                            var word = chunks.AsSpan((tile.Wb + (ky * kw + kx) * tile.Ncb + j) * per, per);
+                            for (int i = 0; i < tile.Active; i++)
+                                for (int l = 0; l < s; l++)
+                                {
+                                    int ic = (tile.CbLo + j) * s + l;
+                                    if (ic < tile.InLo || ic >= tile.InHi) continue;
+                                    int index = offsets[tile.Oc0 + i] + ((ic - tile.InLo) * kh + ky) * kw + kx;
+                                    if (dot.Weights[index] == 1) WideBits.Set(word, i * s + l, 1, 1);
+                                }
+                        }
+        }
+        return MemoryImage.Of("wm", bits, chunks);
+    }
+
+    /// <summary>Per tile: tb + 0 the folded bias of each PE, tb + j threshold t'_j with the direction bit on top.</summary>
+    private static MemoryImage ThresholdImage(ScheduledProgram program, List<Constants> constants, int tw)
+    {
+        int lane = tw + 1, bits = program.Config.P * lane, per = WideBits.Chunks(bits);
+        var chunks = new ulong[program.TmWords * per];
+        for (int k = 0; k < program.Layers.Count; k++)
+        {
+            var c = constants[k];
+            foreach (var tile in program.Layers[k].Tiles)
+                for (int i = 0; i < tile.Active; i++)
+                {
+                    int o = tile.Oc0 + i;
+                    WideBits.Set(chunks.AsSpan(tile.Tb * per, per), i * lane, tw, (ulong)c.Bias[o]);
+                    for (int j = 1; j <= c.N; j++)
+                    {
+                        var word = chunks.AsSpan((tile.Tb + j) * per, per);
+                        WideBits.Set(word, i * lane, tw, (ulong)c.Thresholds![o * c.N + j - 1]);
+                        WideBits.Set(word, i * lane + tw, 1, c.Negated![o] ? 1UL : 0UL);
+                    }
+                }
+        }
+        return MemoryImage.Of("tm", bits, chunks);
+    }
+}

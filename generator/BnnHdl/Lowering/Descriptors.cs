@@ -1,0 +1,66 @@
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// One program word (docs/engine.md "Descriptors"): everything the engine's counters need
+/// for one layer, every product precomputed so the RTL only adds and compares. Flags are
+/// 0 / 1. Field names are the hardware's (<see cref="Fields"/>), in program-word order.
+/// </summary>
+public sealed record LayerDescriptor(
+    int InBase, int InH, int InW, int InCb, int InK, int PadOne,
+    int OutBase, int OutCb, int OutK, int OutRaw, int NThr,
+    int Oh, int Ow, int Kh, int Kw, int Pt, int Pl,
+    int PixStep, int RowStep, int SxStep, int SyStep, int DxStep, int DyStep, int PadStep,
+    int Sy, int Sx, int Dy, int Dx, int Sc, int Sk, int Corr,
+    int TileBase, int NTiles, int OutPixStep, int LayerId, int Last)
+{
+    public IReadOnlyList<(string Name, long Value)> Fields() =>
+    [
+        ("in_base", InBase), ("in_h", InH), ("in_w", InW), ("in_cb", InCb), ("in_k", InK), ("pad_one", PadOne),
+        ("out_base", OutBase), ("out_cb", OutCb), ("out_k", OutK), ("out_raw", OutRaw), ("n_thr", NThr),
+        ("oh", Oh), ("ow", Ow), ("kh", Kh), ("kw", Kw), ("pt", Pt), ("pl", Pl),
+        ("pix_step", PixStep), ("row_step", RowStep), ("sx_step", SxStep), ("sy_step", SyStep),
+        ("dx_step", DxStep), ("dy_step", DyStep), ("pad_step", PadStep),
+        ("sy", Sy), ("sx", Sx), ("dy", Dy), ("dx", Dx), ("sc", Sc), ("sk", Sk), ("corr", Corr),
+        ("tile_base", TileBase), ("n_tiles", NTiles), ("out_pix_step", OutPixStep), ("layer_id", LayerId), ("last", Last),
+    ];
+
+    /// <summary>The descriptor whose fields have these values (the inverse of <see cref="Fields"/>).</summary>
+    public static LayerDescriptor FromFields(IReadOnlyDictionary<string, long> f)
+    {
+        int V(string name) => checked((int)f[name]);
+        return new LayerDescriptor(
+            V("in_base"), V("in_h"), V("in_w"), V("in_cb"), V("in_k"), V("pad_one"),
+            V("out_base"), V("out_cb"), V("out_k"), V("out_raw"), V("n_thr"),
+            V("oh"), V("ow"), V("kh"), V("kw"), V("pt"), V("pl"),
+            V("pix_step"), V("row_step"), V("sx_step"), V("sy_step"), V("dx_step"), V("dy_step"), V("pad_step"),
+            V("sy"), V("sx"), V("dy"), V("dx"), V("sc"), V("sk"), V("corr"),
+            V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"));
+    }
+
+    /// <summary>Beats of write-back per output position: drain + acc, one per threshold, one per output plane.</summary>
+    public int WriteBackCycles => 2 + NThr + OutK;
+}
+
+/// <summary>
+/// One tile word: the intersection of a convolution group (input channels
+/// [<see cref="InLo"/>, <see cref="InHi"/>)) with a P-aligned block of output channels, of
+/// which <see cref="Active"/> PEs compute channels <see cref="Oc0"/> + i.
+/// </summary>
+public sealed record TileDescriptor(
+    int Oc0, int Active, int InLo, int InHi, int CbLo, int CbOff, int Ncb, int NcbK,
+    int LaneLo, int LaneHi, int Lane0, int OutOff, int Wb, int Tb)
+{
+    public IReadOnlyList<(string Name, long Value)> Fields() =>
+    [
+        ("oc0", Oc0), ("active", Active), ("in_lo", InLo), ("in_hi", InHi), ("cb_lo", CbLo), ("cb_off", CbOff),
+        ("ncb", Ncb), ("ncb_k", NcbK), ("lane_lo", LaneLo), ("lane_hi", LaneHi), ("lane0", Lane0),
+        ("out_off", OutOff), ("wb", Wb), ("tb", Tb),
+    ];
+
+    public static TileDescriptor FromFields(IReadOnlyDictionary<string, long> f)
+    {
+        int V(string name) => checked((int)f[name]);
+        return new TileDescriptor(V("oc0"), V("active"), V("in_lo"), V("in_hi"), V("cb_lo"), V("cb_off"),
+            V("ncb"), V("ncb_k"), V("lane_lo"), V("lane_hi"), V("lane0"), V("out_off"), V("wb"), V("tb"));
+    }
+}

@@ -1,0 +1,20 @@
+using BnnHdl.Network;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// Second lowering pass: every MultiThreshold joins the dot product in front of it, so its
+/// comparison happens at write-back and the accumulator is never stored. Legalize has
+/// checked that each threshold directly follows a dot product that feeds only it.
+/// </summary>
+public static class FuseThresholds
+{
+    public static FusedGraph Run(LegalGraph graph)
+    {
+        var thresholdOf = graph.Nodes.OfType<ThresholdNode>().ToDictionary(t => t.In.Name);
+        var layers = graph.Nodes.OfType<DotNode>()
+            .Select(dot => new FusedLayer(dot, thresholdOf.GetValueOrDefault(dot.Out.Name)))
+            .ToEquatableArray();
+        return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs);
+    }
+}

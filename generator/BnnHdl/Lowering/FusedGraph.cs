@@ -1,0 +1,36 @@
+using System.Text;
+using BnnHdl.Network;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// One engine layer: a dot product and, when fused, the MultiThreshold that requantizes its
+/// accumulator at write-back. Without a threshold the layer writes the raw accumulator.
+/// </summary>
+public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold)
+{
+    public string Name => Dot.Name;
+    public TensorInfo In => Dot.In;
+    /// <summary>The accumulator: its bounds clamp the thresholds and size the datapath.</summary>
+    public TensorInfo Accumulator => Dot.Out;
+    /// <summary>The tensor this layer stores: the threshold's output, or the accumulator itself.</summary>
+    public TensorInfo Out => Threshold?.Out ?? Dot.Out;
+    public bool IsRaw => Threshold is null;
+
+    public string Dump() =>
+        Dot.Dump() + (Threshold is null ? "\n    raw accumulator out" : "\n    fused " + Threshold.Dump());
+}
+
+/// <summary>The output of <see cref="FuseThresholds"/>: the engine's layers in program order.</summary>
+public sealed record FusedGraph(string Name, TensorInfo Input, EquatableArray<FusedLayer> Layers, EquatableArray<string> Outputs)
+{
+    public string Dump()
+    {
+        var sb = new StringBuilder();
+        sb.Append("fused ").Append(Name).Append('\n');
+        sb.Append("  input ").Append(Input.Name).Append(": ").Append(Input).Append('\n');
+        foreach (var layer in Layers) sb.Append("  ").Append(layer.Dump()).Append('\n');
+        sb.Append("  outputs: ").Append(string.Join(", ", Outputs)).Append('\n');
+        return sb.ToString();
+    }
+}

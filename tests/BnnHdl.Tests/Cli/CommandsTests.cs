@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace BnnHdl.Tests.Cli;
+
+public class CommandsTests
+{
+    [Fact]
+    public void Models_lists_one_line_per_model()
+    {
+        var r = CliRunner.Run("models");
+        Assert.Equal(0, r.ExitCode);
+        var names = r.Out.TrimEnd('\n').Split('\n').Select(l => l.Split(' ')[0]).ToArray();
+        Assert.Equal(BnnHdl.Zoo.ModelZoo.Models.Select(m => m.Name), names);
+        Assert.StartsWith("tiny           small test network", r.Out);
+    }
+
+    [Fact]
+    public void Describe_json_totals_of_mobilenetv2()
+    {
+        var r = CliRunner.Run("describe", "--model", "mobilenetv2", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var totals = JsonDocument.Parse(r.Out).RootElement.GetProperty("totals");
+        Assert.Equal(300_774_272, totals.GetProperty("macs").GetInt64());
+        Assert.Equal(3_470_760, totals.GetProperty("params").GetInt64());
+    }
+
+    [Fact]
+    public void Describe_takes_an_input_override()
+    {
+        var r = CliRunner.Run("describe", "--model", "tinyyolov2", "--input", "3,320,320", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers");
+        Assert.Equal("[125,10,10]", layers[layers.GetArrayLength() - 1].GetProperty("output_shape").GetRawText());
+    }
+
+    [Fact]
+    public void Golden_exports_the_same_bytes_twice_and_reports_what_it_wrote()
+    {
+        using var dir = new CliRunner.TempDir();
+        var first = CliRunner.Run("golden", "--model", "tiny", "--seed", "7", "--out", dir.File("a"));
+        var second = CliRunner.Run("golden", "--model", "tiny", "--seed", "7", "--out", dir.File("b"));
+        Assert.Equal(0, first.ExitCode);
+        // stderr carries only progress: a line per tenth of the layers of each stage.
+        Assert.All(first.Error.TrimEnd('\n').Split('\n'), l => Assert.Matches(@"^(calibrate|reference): \d+/45 \S+$", l));
+        Assert.Equal($"golden set of 'tiny' (45 tensors, 45 layers, seed 7) written to {dir.File("a")}\n", first.Out);
+        var files = Directory.GetFiles(dir.File("a"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir.File("a"), f)).Order().ToList();
+        Assert.Contains("manifest.json", files);
+        Assert.Equal(files, Directory.GetFiles(dir.File("b"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir.File("b"), f)).Order());
+        foreach (var f in files)
+            Assert.True(File.ReadAllBytes(Path.Combine(dir.File("a"), f)).SequenceEqual(File.ReadAllBytes(Path.Combine(dir.File("b"), f))), f);
+        Assert.Equal(0, second.ExitCode);
+    }
+
+    [Fact]
+    public void Golden_refuses_an_output_path_under_a_file_before_working()
+    {
+        using var dir = new CliRunner.TempDir();
+        File.WriteAllText(dir.File("plain"), "x");
+        var r = CliRunner.Run("golden", "--model", "mobilenetv2", "--out", Path.Combine(dir.File("plain"), "set"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("bnn-hdl: error: ", r.Error);
+        Assert.DoesNotContain("calibrate", r.Error);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Golden_rejects_an_image_of_the_wrong_size_in_one_line()
+    {
+        using var dir = new CliRunner.TempDir();
+        File.WriteAllBytes(dir.File("img.pgm"), [.. "P5 4 4 255\n"u8, .. new byte[16]]);
+        var r = CliRunner.Run("golden", "--model", "tiny", "--image", dir.File("img.pgm"), "--out", dir.File("set"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        Assert.Contains("img.pgm", r.Error);
+        Assert.False(Directory.Exists(dir.File("set")));
+    }
+}
