@@ -69,9 +69,6 @@ module bnn_engine #(
   localparam integer XW = AW > TW ? AW : TW;
   // QW holds a threshold count 0..n_thr (at least 2 bits so the plane index has a bit).
   localparam integer QW = PM_N_THR_W < 2 ? 2 : PM_N_THR_W;
-  // LW holds a lane number 0..S and the lane_lo / lane_hi fields.
-  localparam integer LW_F  = TT_LANE_LO_W > TT_LANE_HI_W ? TT_LANE_LO_W : TT_LANE_HI_W;
-  localparam integer LW    = LW_F > $clog2(S + 1) ? LW_F : $clog2(S + 1);
   localparam integer PW    = PM_IN_K_W;        // input plane index
   localparam integer XIW   = $clog2(XW);       // bit index into the accumulator
   localparam integer QIW   = $clog2(QW);       // bit index into a threshold count
@@ -218,18 +215,13 @@ module bnn_engine #(
                | ($signed(ix) >= $signed(CW'(f_in_w)));
   // Lane l of block j is a real input of the group iff it is not below lane_lo in the
   // first block and not at or above lane_hi in the last block (only those two blocks
-  // of a group's range can be partial): constant compares per lane, no adders.
+  // of a group's range can be partial). The two limits are thermometer masks made by
+  // shifting all-ones (lanes >= lane_lo; lanes < lane_hi, lane_hi = S keeping all).
   wire          blk_first = j == {TT_NCB_W{1'b0}};
   wire          blk_last  = j == f_ncb - 1'b1;
-  wire [S-1:0]  lane_mask;
-  genvar l;
-  generate
-    for (l = 0; l < S; l = l + 1) begin : g_lane
-      localparam [LW-1:0] LANE = l;
-      assign lane_mask[l] = (!blk_first | (LANE >= LW'(f_lane_lo)))
-                          & (!blk_last  | (LANE <  LW'(f_lane_hi)));
-    end
-  endgenerate
+  wire [S-1:0]  from_lo   = {S{1'b1}} << f_lane_lo;
+  wire [S-1:0]  below_hi  = ~({S{1'b1}} << f_lane_hi);
+  wire [S-1:0]  lane_mask = (blk_first ? from_lo : {S{1'b1}}) & (blk_last ? below_hi : {S{1'b1}});
 
   // ---------------------------------------------------------------------------------
   // Controller
@@ -396,7 +388,8 @@ module bnn_engine #(
   wire [XW-1:0] corr_term = (f_corr != 0) ? XW'(corr) << f_sk : {XW{1'b0}};
 
   wire [P-1:0] out_bits;      // bit `op` of each PE's output value
-  wire [P-1:0] active_mask;   // PEs with an output channel in this tile
+  // PEs with an output channel in this tile: PE i < active.
+  wire [P-1:0] active_mask = ~({P{1'b1}} << f_active);
 
   genvar i;
   generate
@@ -429,7 +422,6 @@ module bnn_engine #(
       // Output value: raw accumulator, or q = cnt (dir 0) / n - cnt (dir 1).
       wire [QW-1:0] q = dir ? QW'(f_n_thr) - cnt : cnt;
       assign out_bits[i]    = (f_out_raw != 0) ? acc[XIW'(op)] : q[QIW'(op)];
-      assign active_mask[i] = i < f_active;
     end
   endgenerate
 

@@ -7,13 +7,14 @@
 //   - at done, "run cycles <n>" (cycles from the start pulse to done) ends the log.
 // Memory images are read by the memories ($readmemh, paths relative to the working
 // directory). Built with: verilator --cc --exe --build --top-module bnn_engine_top
-//   --prefix Vtop bnn_cosim.vlt -CFLAGS -DBNN_FM_BITS=<S> main.cpp <rtl files>
+//   --prefix Vtop bnn_cosim.vlt main.cpp <rtl files>; bnn_harness.h (generated) gives S.
 //
 // Plusargs: +layers=<file> (layers.txt), +out=<dir> (.), +log=<file> (<out>/cosim.log),
 //           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1).
 #include "Vtop.h"
 #include "Vtop___024root.h"
 #include "verilated.h"
+#include "bnn_harness.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -24,7 +25,7 @@
 #include <vector>
 
 #ifndef BNN_FM_BITS
-#error "define BNN_FM_BITS (the feature-memory word width S)"
+#error "bnn_harness.h must define BNN_FM_BITS (the feature-memory word width S)"
 #endif
 
 namespace {
