@@ -20,7 +20,7 @@ public sealed record HardwareWords(WordLayout Program, WordLayout Tile, MemoryIm
         return new HardwareWords(pm, tt, pmImage, ttImage);
     }
 
-    private static (WordLayout Layout, MemoryImage Image) Project(
+    internal static (WordLayout Layout, MemoryImage Image) Project(
         string kind, WordLayout layout, MemoryImage image, IReadOnlyList<string> rtlFields)
     {
         var missing = rtlFields.Where(name => layout.Fields.All(f => f.Name != name)).ToList();
