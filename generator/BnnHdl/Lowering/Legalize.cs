@@ -48,7 +48,7 @@ public static class Legalize
                 problems.Add($"{where}: input {input.Type} has more bits than the engine's maximum of {Bits(config)}");
             nodes.Add(Dot(layer, input));
         }
-        if (!nodes.Any(n => n is DotNode))
+        if (!graph.Layers.Any(l => l.Op is Conv2dOp or LinearOp))
             problems.Add("no Conv2d or Linear layer for the engine to run");
         if (problems.Count > 0) throw new ValidationException($"network '{graph.Name}'", problems);
         return new LegalGraph(graph.Name, graph.Input.Output, nodes.ToEquatableArray(), graph.Outputs);

@@ -64,7 +64,7 @@ public static class Schedule
         return new LayerDescriptor(
             InBase: inR.Base, InH: inR.Shape.H, InW: inR.Shape.W, InCb: inR.ChannelBlocks, InK: inR.Planes,
             // Only a B input padded with +1 reads stored ones outside the map; U(k) pads with 0, B with -1 as stored 0.
-            PadOne: bipolarIn && g.PadValue > 0 ? 1 : 0,
+            PadOne: bipolarIn && g.PadValue > 0 && !g.Pad.IsNone ? 1 : 0,
             OutBase: outR.Base, OutCb: outR.ChannelBlocks, OutK: outR.Planes, OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr,
             Oh: outR.Shape.H, Ow: outR.Shape.W, Kh: g.Kernel.Y, Kw: g.Kernel.X, Pt: g.Pad.Top, Pl: g.Pad.Left,
             PixStep: pix, RowStep: row, SxStep: g.Stride.X * pix, SyStep: g.Stride.Y * row,

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using BnnHdl.Engine;
+using BnnHdl.Network;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// The readable schedule of a lowered program (<c>bnn-hdl schedule</c>): the engine's
+/// dimensions, the feature-memory regions, and per layer the loop nest, the tiles and the
+/// predicted cycles. Deterministic: invariant culture, program order.
+/// </summary>
+public static class ScheduleText
+{
+    public static string Format(LoweredProgram program)
+    {
+        var d = program.Dimensions;
+        var prediction = CycleModel.Predict(program);
+        var sb = new StringBuilder();
+        Line(sb, $"schedule of '{program.Name}' on engine v1, P x S = {program.Config.P} x {program.Config.S}");
+        Line(sb, $"datapath: accumulator {d.AccumulatorBits} bits, thresholds/bias {d.ThresholdBits} bits; units: {d.Units}");
+        Line(sb, $"memories: FM {d.FmWords} x {d.FmWordBits}, WM {d.WmWords} x {d.WmWordBits}, TM {d.TmWords} x {d.TmWordBits}, TT {d.TileWords} x {d.TileWordBits}, PM {d.ProgramWords} x {d.ProgramWordBits} (words x bits)");
+        sb.Append('\n');
+
+        Line(sb, $"feature memory: peak {program.Memory.PeakWords} words");
+        int nameWidth = program.Memory.Regions.Max(r => r.Tensor.Length);
+        int tensorWidth = program.Memory.Regions.Max(r => Tensor(r).Length);
+        foreach (var r in program.Memory.Regions)
+        {
+            string live = r.Dies == FmRegion.End ? $"{r.Born}..end" : $"{r.Born}..{r.Dies}";
+            Line(sb, $"  {r.Tensor.PadRight(nameWidth)}  words {r.Base,6}..{r.Limit - 1,-6}  {Tensor(r).PadRight(tensorWidth)}  {r.ChannelBlocks} block(s) x {r.Planes} plane(s)  live {live}");
+        }
+
+        for (int k = 0; k < program.Layers.Count; k++)
+        {
+            var layer = program.Layers[k];
+            var s = layer.Source;
+            var x = layer.Descriptor;
+            var g = s.Dot.Geometry;
+            sb.Append('\n');
+            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.IsRaw ? ", raw accumulator" : $" + {s.Threshold!.Name}")}) -> {s.Out.Name}");
+            Line(sb, $"  {s.In.Shape} {s.In.Type} -> {s.Out.Shape} {s.Out.Type} (accumulator {s.Accumulator.Type} [{s.Accumulator.Min}, {s.Accumulator.Max}]), weights {s.Dot.WeightType.Name()}");
+            Line(sb, $"  kernel {g.Kernel} stride {g.Stride} dilation {g.Dilation} pad {g.Pad} pad value {g.PadValue}, {g.Groups.Count} group(s)");
+            Line(sb, $"  reads {layer.InRegion.Tensor} @{x.InBase}, writes {layer.OutRegion.Tensor} @{x.OutBase}; acc = (cross << {x.Sc}){(x.Corr == 1 ? $" - (corr << {x.Sk})" : "")} + bias'{(s.IsRaw ? "" : $", {x.NThr} threshold(s)")}");
+            Line(sb, $"  loop: {x.NTiles} tile(s) x {x.Oh}x{x.Ow} positions x (beats + {x.WriteBackCycles} write-back), beats = {x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)");
+            foreach (var t in layer.Tiles)
+                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Kh * x.Kw * t.NcbK} beats, wm @{t.Wb}, tm @{t.Tb}");
+            Line(sb, $"  cycles: {prediction.Layers[k]}");
+        }
+        sb.Append('\n');
+        Line(sb, $"total: {prediction.Total} cycles ({prediction.Layers.Sum()} in layers + {CycleModel.RunOverhead} start)");
+        return sb.ToString();
+    }
+
+    private static string Tensor(FmRegion r) => r.Shape + " " + r.Type;
+
+    private static void Line(StringBuilder sb, FormattableString text) =>
+        sb.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}

@@ -1,0 +1,97 @@
+using BnnHdl.Engine;
+using BnnHdl.Lowering;
+using BnnHdl.Network;
+using BnnHdl.Quant;
+using static BnnHdl.Tests.Reference.RandomCases;
+
+namespace BnnHdl.Tests.Lowering;
+
+public sealed class LegalizeTests
+{
+    private static readonly EngineConfig Config = new(4, 8);
+
+    [Fact]
+    public void Reports_every_unsupported_layer_in_one_exception()
+    {
+        var b = new NetworkBuilder("bad");
+        var x = b.Input(4, 8, 8);
+        var c1 = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "c1"), DataType.U(2), name: "t1");
+        var pool = b.MaxPool2d(c1, 2, name: "pool");
+        var sum = b.Add(b.Conv2d(pool, 8, 1, name: "c2"), b.Conv2d(pool, 8, 1, name: "c3"), name: "sum");
+        var t2 = b.MultiThreshold(sum, DataType.U(2), name: "t2");
+        // c4 feeds its threshold and is also a network output: the threshold cannot be fused.
+        var c4 = b.Conv2d(t2, 8, 1, name: "c4");
+        var t4 = b.MultiThreshold(c4, DataType.B, name: "t4");
+        // c5 feeds two thresholds.
+        var c5 = b.Conv2d(t4, 8, 1, name: "c5");
+        b.Output(c4, b.MultiThreshold(c5, DataType.B, name: "t5a"), b.MultiThreshold(c5, DataType.B, name: "t5b"));
+        var g = FillParameters(b.Build(), SeededRandom.For(1, "bad"));
+
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
+        Assert.Equal(
+        [
+            "layer 'pool' (MaxPool2d): not supported by engine v1",
+            "layer 'sum' (Add): not supported by engine v1",
+            "layer 't2' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
+            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
+            "layer 't5a' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
+            "layer 't5b' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
+        ], e.Problems);
+        Assert.StartsWith("network 'bad': 6 problems: layer 'pool' (MaxPool2d): not supported by engine v1; layer 'sum'", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Missing_parameters_and_too_many_activation_bits_are_named()
+    {
+        var b = new NetworkBuilder("wide");
+        var x = b.Input(3, 4, 4);
+        var a = b.MultiThreshold(b.Conv2d(x, 4, 1, name: "c1"), DataType.U(6), name: "t1");
+        b.Output(b.Linear(a, 2, name: "fc"));
+        var g = b.Build();
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, new EngineConfig(4, 8, maxActivationBits: 4)));
+        Assert.Equal(
+        [
+            "layer 'c1' (Conv2d): parameters are missing (load weights or fill them with a seed)",
+            "layer 't1' (MultiThreshold): parameters are missing (load weights or fill them with a seed)",
+            "layer 'fc' (Linear): parameters are missing (load weights or fill them with a seed)",
+        ], e.Problems);
+
+        var filled = FillParameters(g, SeededRandom.For(2, "wide"));
+        e = Assert.Throws<ValidationException>(() => Legalize.Run(filled, new EngineConfig(4, 8, maxActivationBits: 4)));
+        Assert.Equal(
+        [
+            "layer 'c1' (Conv2d): input U8 has more bits than the engine's maximum of 4 activation bits",
+            "layer 't1' (MultiThreshold): output U6 has more bits than the engine's maximum of 4 activation bits",
+            "layer 'fc' (Linear): input U6 has more bits than the engine's maximum of 4 activation bits",
+        ], e.Problems);
+        Assert.Equal(3, Legalize.Run(filled, Config).Nodes.Count);
+    }
+
+    [Fact]
+    public void A_network_without_dot_products_has_nothing_to_run()
+    {
+        var b = new NetworkBuilder("pools");
+        var x = b.Input(3, 4, 4);
+        b.Output(b.MaxPool2d(x, 2, name: "pool"));
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(b.Build(), Config));
+        Assert.Equal(["layer 'pool' (MaxPool2d): not supported by engine v1", "no Conv2d or Linear layer for the engine to run"], e.Problems);
+    }
+
+    [Fact]
+    public void Linear_becomes_a_one_by_one_conv_and_groups_are_explicit()
+    {
+        var b = new NetworkBuilder("norm");
+        var x = b.Input(6, 2, 2, DataType.B);
+        var c = b.MultiThreshold(b.Conv2d(x, 4, 3, pad: 1, groups: 2, padValue: -1, name: "c"), DataType.U(1), name: "t");
+        b.Output(b.Linear(c, 3, name: "fc"));
+        var legal = Legalize.Run(FillParameters(b.Build(), SeededRandom.For(3, "norm")), Config);
+        var conv = Assert.IsType<DotNode>(legal.Nodes[0]);
+        Assert.Equal([new GroupRange(0, 3, 0, 2), new GroupRange(3, 6, 2, 4)], conv.Geometry.Groups);
+        Assert.Equal(-1, conv.Geometry.PadValue);
+        Assert.Equal([0, 0, 0, 0], conv.Bias);
+        var fc = Assert.IsType<DotNode>(legal.Nodes[2]);
+        Assert.Equal(new DotGeometry(1, 1, Padding.None, 1, EquatableArray.From(new GroupRange(0, 4, 0, 3)), 0), fc.Geometry);
+        Assert.Equal("Linear", fc.SourceOp);
+    }
+}

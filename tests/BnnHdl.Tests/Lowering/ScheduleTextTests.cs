@@ -1,0 +1,27 @@
+using BnnHdl.Engine;
+using BnnHdl.Golden;
+using BnnHdl.Lowering;
+using BnnHdl.Quant;
+using BnnHdl.Tests.Support;
+using BnnHdl.Zoo;
+
+namespace BnnHdl.Tests.Lowering;
+
+public sealed class ScheduleTextTests
+{
+    [Fact]
+    public void Two_layer_schedule()
+    {
+        var program = LoweringPipeline.Lower(TinyPrograms.TwoLayers(), new EngineConfig(4, 8));
+        Snapshot.Match(ScheduleText.Format(program), "schedule-two-4x8.txt");
+    }
+
+    [Fact]
+    public void Dense_mix_schedule()
+    {
+        var g = ModelZoo.Build(DenseMixModel.Name);
+        g = RandomParameters.Fill(g, InputImages.Random(g.Input.Output, 7), 7);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32));
+        Snapshot.Match(ScheduleText.Format(program), "schedule-dense-mix-16x32.txt");
+    }
+}
