@@ -30,6 +30,8 @@ module bnn_engine #(
   parameter integer PM_AW = 4,
   parameter integer PM_W  = 200, // program word width (sum of the PM field widths)
   parameter integer TT_W  = 100, // tile word width (sum of the TT field widths)
+  parameter integer WM_W  = 32,  // weight word width = P x S
+  parameter integer TM_W  = 68,  // threshold word width = P x (TW + 1)
   parameter integer LID_W = 8,   // width of layer_id (= PM_LAYER_ID_W)
   parameter integer LCW   = 32   // width of the per-layer cycle counter
 ) (
@@ -52,14 +54,24 @@ module bnn_engine #(
   output wire [S-1:0]          fm_wdata,
   output wire [S-1:0]          fm_wmask,
   input  wire [S-1:0]          fm_rdata,
-  // weight memory WM: one S-bit weight word per PE
+  // weight memory WM: one S-bit weight word per PE (PE i at lane i)
   output wire [WM_AW-1:0]      wm_addr,
-  input  wire [P-1:0][S-1:0]   wm_rdata,
-  // threshold memory TM: one {dir, value} lane per PE
+  input  wire [WM_W-1:0]       wm_rdata,
+  // threshold memory TM: one {dir, value} lane of TW + 1 bits per PE
   output wire [TM_AW-1:0]      tm_addr,
-  input  wire [P-1:0][TW:0]    tm_rdata
+  input  wire [TM_W-1:0]       tm_rdata
 );
   `include "bnn_params.vh"
+
+  // Bit offset of lane `lane` of a word made of `width`-bit lanes (lane x width), by
+  // repeated addition: an elaboration-time constant, so the RTL holds no multiplier.
+  function integer lane_offset(input integer lane, input integer width);
+    integer k;
+    begin
+      lane_offset = 0;
+      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+    end
+  endfunction
 
   // ---------------------------------------------------------------------------------
   // Working widths
@@ -397,11 +409,11 @@ module bnn_engine #(
       wire [AW-1:0] cross_sum;
       bnn_pe #(.S(S), .AW(AW), .PW(PW)) u_pe (
         .clk(clk), .en(d_valid), .first(d_first), .plane(d_plane),
-        .act(act), .wgt(wm_rdata[i]), .sum(cross_sum));
+        .act(act), .wgt(wm_rdata[lane_offset(i, S) +: S]), .sum(cross_sum));
 
       // TM lane of this PE: bias (ST_FORM) or threshold t'_j (ST_THR), sign-extended.
-      wire [TW-1:0] tm_value = tm_rdata[i][TW-1:0];
-      wire          tm_dir   = tm_rdata[i][TW];
+      wire [TW-1:0] tm_value = tm_rdata[lane_offset(i, TW + 1) +: TW];
+      wire          tm_dir   = tm_rdata[lane_offset(i, TW + 1) + TW];
       wire [XW-1:0] tm_x     = XW'($signed(tm_value));
 
       reg  [XW-1:0] acc;

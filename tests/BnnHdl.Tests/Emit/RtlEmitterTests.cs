@@ -9,8 +9,8 @@ namespace BnnHdl.Tests.Emit;
 /// <summary>
 /// The RTL folder: the documented files, deterministic and without absolute paths, images
 /// with every memory word, the layer list, readable generated files (snapshots), clean
-/// Verilator lint of the generated design, and atomic replacement that never touches a
-/// folder the emitter did not write.
+/// Verilator lint of the generated design (and elaboration in Icarus and Yosys), and atomic
+/// replacement that never touches a folder the emitter did not write.
 /// </summary>
 public sealed partial class RtlEmitterTests
 {
@@ -111,6 +111,21 @@ public sealed partial class RtlEmitterTests
         var compile = ExternalTool.Require("iverilog").Run(["-g2012", "-o", "sim.vvp", "-c", "files.f", "tb/tb_icarus.v"], outDir, TimeSpan.FromMinutes(2));
         text = (compile.Stderr + compile.Stdout).Trim();
         if (compile.ExitCode != 0 || text.Length > 0) throw new XunitException($"iverilog of dense-mix on {p}x{s}:\n{text}");
+    }
+
+    [Fact]
+    public void Generated_rtl_elaborates_in_yosys()
+    {
+        // Yosys 0.23 reads a smaller SystemVerilog subset than the simulators (no packed
+        // arrays of vectors, for one); the design must stay inside it for synthesis.
+        using var dir = new TempFolder();
+        string outDir = Path.Combine(dir.Path, "rtl");
+        var network = EmitFixtures.DenseMix;
+        RtlEmitter.Write(EmitFixtures.Lower(network, 4, 8), network.Input, outDir);
+        string script = $"read_verilog -sv -I. {string.Join(' ', RtlEmitter.Sources)}; hierarchy -check -top bnn_engine_top; proc";
+        var yosys = ExternalTool.Require("yosys").Run(["-q", "-p", script], outDir, TimeSpan.FromMinutes(2));
+        string text = (yosys.Stderr + yosys.Stdout).Trim();
+        if (yosys.ExitCode != 0 || text.Length > 0) throw new XunitException($"yosys of dense-mix on 4x8:\n{text}");
     }
 
     [Fact]

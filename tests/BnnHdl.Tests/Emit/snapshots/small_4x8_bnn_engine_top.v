@@ -58,7 +58,7 @@ module bnn_engine_top (
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .CW(4),
     .FM_AW(9), .WM_AW(5), .TM_AW(4), .TT_AW(2), .PM_AW(1),
-    .PM_W(89), .TT_W(26), .LID_W(1), .LCW(32)
+    .PM_W(89), .TT_W(26), .WM_W(32), .TM_W(52), .LID_W(1), .LCW(32)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
