@@ -1,7 +1,8 @@
 using BnnHdl.Cosim;
+using BnnHdl.Tests.Emit;
 using BnnHdl.Emit;
 
-namespace BnnHdl.Tests.Emit;
+namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
 /// The co-simulation runner's own behavior: a run that does not finish within its cycle

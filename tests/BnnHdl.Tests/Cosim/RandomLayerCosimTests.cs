@@ -1,11 +1,12 @@
 using BnnHdl.Cosim;
+using BnnHdl.Tests.Emit;
 using BnnHdl.Engine;
 using BnnHdl.Lowering;
 using BnnHdl.Quant;
 using BnnHdl.Tests.Engine;
 using static BnnHdl.Tests.Reference.RandomCases;
 
-namespace BnnHdl.Tests.Emit;
+namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
 /// The engine simulator's random single-layer cases (<see cref="RandomConvTests"/>) in the

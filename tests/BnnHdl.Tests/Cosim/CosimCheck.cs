@@ -2,9 +2,10 @@ using BnnHdl.Cosim;
 using BnnHdl.Lowering;
 using BnnHdl.Network;
 using BnnHdl.Reference;
+using BnnHdl.Tests.Emit;
 using Xunit.Sdk;
 
-namespace BnnHdl.Tests.Emit;
+namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
 /// Runs a lowered program in an RTL simulator and requires every layer's stored output to
@@ -40,18 +41,5 @@ internal static class CosimCheck
         }
         Assert.Equal(report.PredictedRunCycles, report.RunCycles);
         return report;
-    }
-}
-
-/// <summary>A fresh temporary folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bnn-hdl-test-{Guid.NewGuid():N}");
-
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
     }
 }

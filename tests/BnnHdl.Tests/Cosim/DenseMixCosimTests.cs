@@ -1,4 +1,5 @@
 using BnnHdl.Cosim;
+using BnnHdl.Tests.Emit;
 using BnnHdl.Engine;
 using BnnHdl.Golden;
 using BnnHdl.Lowering;
@@ -7,7 +8,7 @@ using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
 
-namespace BnnHdl.Tests.Emit;
+namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
 /// Acceptance of the engine RTL: dense-mix (every datapath case of engine v1: U8/U2/B
