@@ -67,7 +67,6 @@ public sealed class BuildCache
             {
                 build(temp);
                 File.WriteAllText(Path.Combine(temp, CompleteMarker), key + "\n");
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
                 Directory.Move(temp, folder);
             }
             catch (IOException) when (File.Exists(Path.Combine(folder, CompleteMarker)))

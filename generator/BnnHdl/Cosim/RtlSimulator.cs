@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using BnnHdl.Network;
 
@@ -110,11 +111,11 @@ public static class RtlSimulator
         });
     }
 
-    private static string ToolVersion(ExternalTool tool, string flag)
-    {
-        var output = tool.Run([flag], Path.GetTempPath(), TimeSpan.FromMinutes(1));
-        return output.Stdout.Split('\n')[0];
-    }
+    private static readonly ConcurrentDictionary<string, string> Versions = new();
+
+    /// <summary>The tool's version line (part of every build key: a new simulator rebuilds), asked once per process.</summary>
+    private static string ToolVersion(ExternalTool tool, string flag) =>
+        Versions.GetOrAdd(tool.Path, _ => tool.Run([flag], Path.GetTempPath(), TimeSpan.FromMinutes(1)).Stdout.Split('\n')[0]);
 
     private static void TryDelete(string dir)
     {
