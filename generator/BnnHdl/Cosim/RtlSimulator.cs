@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using BnnHdl.Network;
+
+namespace BnnHdl.Cosim;
+
+/// <summary>The two RTL simulators of the co-simulation.</summary>
+public enum SimulatorKind
+{
+    /// <summary>Verilator 5 (C++ model, testbench/main.cpp): fast, any size.</summary>
+    Verilator,
+    /// <summary>Icarus Verilog 11 (testbench/tb_icarus.v): slow, small configurations.</summary>
+    Icarus,
+}
+
+/// <summary>How to run a co-simulation.</summary>
+public sealed record CosimOptions
+{
+    /// <summary>A run that has not raised done after this many cycles fails.</summary>
+    public long MaxCycles { get; init; } = 10_000_000;
+    /// <summary>Where simulator builds are kept (default <see cref="BuildCache.Default"/>).</summary>
+    public BuildCache? Cache { get; init; }
+    /// <summary>Where the run writes cosim.log and the layer dumps (default: a temporary folder, deleted after).</summary>
+    public string? OutDir { get; init; }
+    public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>One layer as the RTL ran it: its cycle count and its output region, one hex word per FM word.</summary>
+public sealed record CosimLayer(int Id, long Cycles, EquatableArray<string> Words);
+
+/// <summary>The result of one RTL run: every layer in execution order and the run's cycles.</summary>
+public sealed record CosimResult(SimulatorKind Simulator, EquatableArray<CosimLayer> Layers, long RunCycles, bool Built);
+
+/// <summary>
+/// Builds (through the <see cref="BuildCache"/>) and runs a generated RTL folder
+/// (<see cref="Emit.RtlEmitter"/>) in Verilator or Icarus with the harness in its tb/
+/// folder, from that folder (the memories read their images relative to it), and reads
+/// back the per-layer cycle counts and output regions the harness recorded.
+/// </summary>
+public static class RtlSimulator
+{
+    private const string Top = "bnn_engine_top";
+
+    public static CosimResult Run(string rtlDir, SimulatorKind kind, CosimOptions? options = null)
+    {
+        options ??= new CosimOptions();
+        rtlDir = Path.GetFullPath(rtlDir);
+        var design = Design.Read(rtlDir);
+        var cache = options.Cache ?? BuildCache.Default;
+        var (folder, built) = kind == SimulatorKind.Verilator
+            ? BuildVerilator(design, cache, options)
+            : BuildIcarus(design, cache, options);
+
+        string outDir = options.OutDir != null ? Path.GetFullPath(options.OutDir)
+            : Path.Combine(Path.GetTempPath(), $"bnn-hdl-cosim-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(outDir);
+        try
+        {
+            var plusargs = new[]
+            {
+                "+layers=" + Path.Combine(rtlDir, "layers.txt"),
+                "+out=" + outDir,
+                "+max_cycles=" + options.MaxCycles.ToString(CultureInfo.InvariantCulture),
+            };
+            var output = kind == SimulatorKind.Verilator
+                ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, rtlDir, options.RunTimeout)
+                : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], rtlDir, options.RunTimeout);
+            return CosimLog.Read(kind, outDir, output, built);
+        }
+        finally
+        {
+            if (options.OutDir == null) TryDelete(outDir);
+        }
+    }
+
+    private static (string Folder, bool Built) BuildVerilator(Design design, BuildCache cache, CosimOptions options)
+    {
+        var verilator = ExternalTool.Require("verilator");
+        string version = ToolVersion(verilator, "--version");
+        string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop"];
+        string key = BuildCache.Key(design.KeyParts("verilator", version, string.Join(' ', flags), ["main.cpp", "bnn_harness.h", "bnn_cosim.vlt"]));
+        return cache.GetOrBuild(key, temp =>
+        {
+            string obj = Path.Combine(temp, "obj");
+            var output = verilator.Run(
+                [.. flags, "-Mdir", obj, "-I" + design.Dir, "-CFLAGS", "-I" + design.Harness,
+                 Path.Combine(design.Harness, "bnn_cosim.vlt"), .. design.SourcePaths, Path.Combine(design.Harness, "main.cpp")],
+                temp, options.BuildTimeout);
+            if (output.ExitCode != 0)
+                throw new BnnHdlException($"verilator build of {design.Dir} failed:\n{output.Tail()}");
+            File.Move(Path.Combine(obj, "Vtop"), Path.Combine(temp, "Vtop"));
+            Directory.Delete(obj, recursive: true);
+        });
+    }
+
+    private static (string Folder, bool Built) BuildIcarus(Design design, BuildCache cache, CosimOptions options)
+    {
+        var iverilog = ExternalTool.Require("iverilog");
+        ExternalTool.Require("vvp");
+        string version = ToolVersion(iverilog, "-V");
+        string[] flags = ["-g2012", "-s", "tb_icarus"];
+        string key = BuildCache.Key(design.KeyParts("icarus", version, string.Join(' ', flags), ["tb_icarus.v"]));
+        return cache.GetOrBuild(key, temp =>
+        {
+            var output = iverilog.Run(
+                [.. flags, "-I" + design.Dir, "-o", Path.Combine(temp, "sim.vvp"), .. design.SourcePaths, Path.Combine(design.Harness, "tb_icarus.v")],
+                temp, options.BuildTimeout);
+            if (output.ExitCode != 0)
+                throw new BnnHdlException($"iverilog build of {design.Dir} failed:\n{output.Tail()}");
+        });
+    }
+
+    private static readonly ConcurrentDictionary<string, string> Versions = new();
+
+    /// <summary>The tool's version line (part of every build key: a new simulator rebuilds), asked once per process.</summary>
+    private static string ToolVersion(ExternalTool tool, string flag) =>
+        Versions.GetOrAdd(tool.Path, _ => tool.Run([flag], Path.GetTempPath(), TimeSpan.FromMinutes(1)).Stdout.Split('\n')[0]);
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temporary run folder is harmless.
+        }
+    }
+}

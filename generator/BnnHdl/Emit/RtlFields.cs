@@ -1,0 +1,32 @@
+namespace BnnHdl.Emit;
+
+/// <summary>
+/// The descriptor fields templates/bnn_engine.v reads (docs/engine.md "Descriptors"). The
+/// hardware words hold exactly these: Verilator -Wall rejects unread bits and unused
+/// localparams, so a field the RTL does not read cannot be in bnn_params.vh or in the ROMs.
+/// A test checks this list against the engine source.
+/// </summary>
+public static class RtlFields
+{
+    public static IReadOnlyList<string> Program { get; } =
+    [
+        "in_base", "in_h", "in_w", "in_k", "pad_one", "out_base", "out_k", "out_raw", "n_thr",
+        "oh", "ow", "kh", "kw", "pt", "pl", "sx_step", "sy_step", "dx_step", "dy_step", "pad_step",
+        "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "out_pix_step", "layer_id", "last",
+    ];
+
+    public static IReadOnlyList<string> Tile { get; } =
+    [
+        "active", "cb_off", "ncb", "ncb_k", "lane_lo", "lane_hi", "lane0", "out_off", "wb", "tb",
+    ];
+
+    /// <summary>Fields holding a feature-memory address or address step: FM_AW must cover their widths.</summary>
+    public static IReadOnlyList<string> FeatureAddressFields { get; } =
+        ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_pix_step"];
+
+    /// <summary>Tile fields holding a feature-memory address offset.</summary>
+    public static IReadOnlyList<string> FeatureAddressTileFields { get; } = ["cb_off", "out_off"];
+
+    /// <summary>Fields compared with or added to the signed input coordinates: CW must exceed their widths.</summary>
+    public static IReadOnlyList<string> CoordinateFields { get; } = ["in_h", "in_w", "pt", "pl", "sy", "sx", "dy", "dx"];
+}

@@ -1,0 +1,24 @@
+// bnn_accum: shift-by-plane accumulator of bit-serial popcounts.
+//
+// Multi-bit activations arrive one bit-plane per beat; plane p weighs 2^p, so each beat
+// adds count << plane. The first beat of an output restarts the sum (no separate clear
+// cycle), which keeps one output position at exactly one cycle per beat.
+// The sum is kept modulo 2^AW: the lowering sizes AW so that every true sum fits.
+module bnn_accum #(
+  parameter integer CW = 4,   // width of the popcount
+  parameter integer AW = 16,  // accumulator width
+  parameter integer PW = 3    // width of the plane index
+) (
+  input  wire          clk,
+  input  wire          en,     // a beat's data is valid this cycle
+  input  wire          first,  // this beat starts a new output
+  input  wire [PW-1:0] plane,
+  input  wire [CW-1:0] count,
+  output reg  [AW-1:0] acc
+);
+  wire [AW-1:0] term = AW'(count) << plane;
+
+  always @(posedge clk) begin
+    if (en) acc <= (first ? {AW{1'b0}} : acc) + term;
+  end
+endmodule

@@ -1,0 +1,145 @@
+// Verilator harness of the generated bnn_engine_top (twin of tb_icarus.v).
+//
+// Runs the program once and records every layer:
+//   - at each layer_done pulse, the layer's output region of the feature memory (from the
+//     layer list: one line "<layer id> <out base> <words>" per layer) is written as hex
+//     words to <out>/layer_<id>.memh, and "layer <id> cycles <n>" to the log;
+//   - at done, "run cycles <n>" (cycles from the start pulse to done) ends the log.
+// Memory images are read by the memories ($readmemh, paths relative to the working
+// directory). Built with: verilator --cc --exe --build --top-module bnn_engine_top
+//   --prefix Vtop bnn_cosim.vlt main.cpp <rtl files>; bnn_harness.h (generated) gives S.
+//
+// Plusargs: +layers=<file> (layers.txt), +out=<dir> (.), +log=<file> (<out>/cosim.log),
+//           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1).
+#include "Vtop.h"
+#include "Vtop___024root.h"
+#include "verilated.h"
+#include "bnn_harness.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef BNN_FM_BITS
+#error "bnn_harness.h must define BNN_FM_BITS (the feature-memory word width S)"
+#endif
+
+namespace {
+
+struct Region {
+    uint64_t base;
+    uint64_t words;
+};
+
+// Value of "+name=value", or the fallback.
+std::string plusarg(VerilatedContext& ctx, const std::string& name, const std::string& fallback) {
+    const std::string match = ctx.commandArgsPlusMatch((name + "=").c_str());
+    if (match.empty()) return fallback;
+    return match.substr(name.size() + 2);
+}
+
+// Hex digits of a word given as 32-bit chunks, least significant chunk first; as many
+// digits as $fdisplay("%h") prints for a BNN_FM_BITS-bit value.
+std::string hexWord(const uint32_t* chunks, int bits) {
+    const int digits = (bits + 3) / 4;
+    std::string text(digits, '0');
+    for (int d = 0; d < digits; ++d) {
+        const int bit = d * 4;
+        const uint32_t nibble = (chunks[bit / 32] >> (bit % 32)) & 0xFu;
+        text[digits - 1 - d] = "0123456789abcdef"[nibble];
+    }
+    return text;
+}
+
+template <typename T>
+std::string hexOf(const T& value) {
+    uint32_t chunks[2] = {static_cast<uint32_t>(static_cast<uint64_t>(value)),
+                          static_cast<uint32_t>(static_cast<uint64_t>(value) >> 32)};
+    return hexWord(chunks, BNN_FM_BITS);
+}
+
+template <std::size_t N>
+std::string hexOf(const VlWide<N>& value) {
+    return hexWord(value.data(), BNN_FM_BITS);
+}
+
+int fail(std::FILE* log, const std::string& message) {
+    std::fprintf(stderr, "FAIL: %s\n", message.c_str());
+    if (log) {
+        std::fprintf(log, "FAIL: %s\n", message.c_str());
+        std::fclose(log);
+    }
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    VerilatedContext ctx;
+    ctx.commandArgs(argc, argv);
+    Vtop top{&ctx};
+
+    const std::string layersFile = plusarg(ctx, "layers", "layers.txt");
+    const std::string outDir = plusarg(ctx, "out", ".");
+    const std::string logFile = plusarg(ctx, "log", outDir + "/cosim.log");
+    const uint64_t maxCycles = std::stoull(plusarg(ctx, "max_cycles", "1000000"));
+
+    std::map<uint32_t, Region> regions;
+    {
+        std::ifstream in(layersFile);
+        if (!in) return fail(nullptr, "cannot open layer list " + layersFile);
+        uint32_t id;
+        Region region;
+        while (in >> id >> region.base >> region.words) regions[id] = region;
+    }
+    std::FILE* log = std::fopen(logFile.c_str(), "w");
+    if (!log) return fail(nullptr, "cannot write log " + logFile);
+
+    auto tick = [&top]() {
+        top.clk = 1;
+        top.eval();
+        top.clk = 0;
+        top.eval();
+    };
+
+    top.clk = 0;
+    top.rst = 1;
+    top.start = 0;
+    top.eval();
+    tick();
+    tick();
+    top.rst = 0;
+    tick();
+    top.start = 1;
+    tick();  // this edge samples start
+    top.start = 0;
+
+    const auto& fm = top.rootp->bnn_engine_top__DOT__u_fm__DOT__mem;
+    for (uint64_t cycles = 1;; ++cycles) {
+        tick();
+        if (top.layer_done) {
+            const uint32_t id = top.layer_id;
+            std::fprintf(log, "layer %u cycles %u\n", id, static_cast<uint32_t>(top.layer_cycles));
+            const auto found = regions.find(id);
+            if (found == regions.end())
+                return fail(log, "layer " + std::to_string(id) + " is not in " + layersFile);
+            const std::string dumpFile = outDir + "/layer_" + std::to_string(id) + ".memh";
+            std::ofstream dump(dumpFile);
+            if (!dump) return fail(log, "cannot write " + dumpFile);
+            for (uint64_t n = 0; n < found->second.words; ++n)
+                dump << hexOf(fm[found->second.base + n]) << '\n';
+        }
+        if (top.done) {
+            std::fprintf(log, "run cycles %llu\n", static_cast<unsigned long long>(cycles));
+            std::fclose(log);
+            top.final();
+            return 0;
+        }
+        if (cycles >= maxCycles)
+            return fail(log, "no done after " + std::to_string(cycles) + " cycles");
+    }
+}

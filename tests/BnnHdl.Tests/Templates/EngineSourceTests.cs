@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using BnnHdl.Emit;
+using static BnnHdl.Tests.Templates.Hdl;
+
+namespace BnnHdl.Tests.Templates;
+
+/// <summary>
+/// Rules of the hand-written RTL: bnn_engine lints clean on its own with a hand-written
+/// parameter header at several shapes, it reads exactly the descriptor fields the emitter
+/// lays out (<see cref="RtlFields"/>), no Verilog source uses the '*' operator (multiplies
+/// are AND gates and popcounts; address products come precomputed in the descriptors), and
+/// every file holds one module named like the file.
+/// </summary>
+public sealed partial class EngineSourceTests
+{
+    private static readonly string[] EngineFiles = ["bnn_engine.v", "bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"];
+
+    [Theory]
+    [InlineData(4, 8, 16, 16)]
+    [InlineData(16, 32, 20, 12)]
+    [InlineData(64, 64, 24, 24)]
+    [InlineData(3, 6, 10, 14)]
+    [InlineData(1, 1, 8, 8)]
+    public void Engine_lints_clean_with_a_hand_written_header(int p, int s, int aw, int tw)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"bnn-hdl-engine-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var (header, pmBits, ttBits) = HandHeader();
+            File.WriteAllText(Path.Combine(dir, "bnn_params.vh"), header);
+            Lint("bnn_engine", EngineFiles,
+            [
+                ("P", S(p)), ("S", S(s)), ("AW", S(aw)), ("TW", S(tw)), ("CW", "12"),
+                ("FM_AW", "12"), ("WM_AW", "10"), ("TM_AW", "9"), ("TT_AW", "6"), ("PM_AW", "4"),
+                ("PM_W", S(pmBits)), ("TT_W", S(ttBits)), ("WM_W", S(p * s)), ("TM_W", S(p * (tw + 1))), ("LID_W", "4"),
+            ], includeDir: dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_engine_reads_exactly_the_emitted_fields()
+    {
+        string engine = File.ReadAllText(Template("bnn_engine.v"));
+        var program = FieldRead().Matches(engine).Where(m => m.Groups[1].Value == "PM").Select(m => m.Groups[2].Value).Distinct();
+        var tile = FieldRead().Matches(engine).Where(m => m.Groups[1].Value == "TT").Select(m => m.Groups[2].Value).Distinct();
+        Assert.Equal(RtlFields.Program.Select(f => f.ToUpperInvariant()).Order(), program.Order());
+        Assert.Equal(RtlFields.Tile.Select(f => f.ToUpperInvariant()).Order(), tile.Order());
+    }
+
+    [Fact]
+    public void No_verilog_source_multiplies()
+    {
+        var sources = Directory.GetFiles(SourceTree.Default.Templates, "*.v")
+            .Concat(Directory.GetFiles(SourceTree.Default.Templates, "*.v.hbs"))
+            .Append(Path.Combine(SourceTree.Default.Testbench, "tb_icarus.v"))
+            .ToList();
+        Assert.Contains(sources, f => f.EndsWith("bnn_engine.v", StringComparison.Ordinal));
+        foreach (string file in sources)
+        {
+            var lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+                Assert.False(lines[i].Contains('*'), $"{Path.GetFileName(file)}:{i + 1} uses '*': {lines[i].Trim()}");
+        }
+    }
+
+    [Fact]
+    public void Every_block_is_one_module_named_like_its_file()
+    {
+        foreach (string block in RtlEmitter.Blocks)
+        {
+            var modules = ModuleDeclaration().Matches(File.ReadAllText(Template(block))).Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal([Path.GetFileNameWithoutExtension(block)], modules);
+        }
+    }
+
+    /// <summary>A program and tile layout holding the engine's fields, written by hand (as wide as a small network needs).</summary>
+    private static (string Header, int ProgramBits, int TileBits) HandHeader()
+    {
+        var sb = new StringBuilder();
+        int Section(string prefix, IEnumerable<(string Name, int Width)> fields)
+        {
+            int lsb = 0;
+            foreach (var (name, width) in fields)
+            {
+                sb.Append($"localparam integer {prefix}_{name.ToUpperInvariant()}_LSB = {lsb};\n");
+                sb.Append($"localparam integer {prefix}_{name.ToUpperInvariant()}_W = {width};\n");
+                lsb += width;
+            }
+            return lsb;
+        }
+        var widths = new Dictionary<string, int>
+        {
+            ["in_base"] = 12, ["in_h"] = 6, ["in_w"] = 6, ["in_k"] = 4, ["pad_one"] = 1, ["out_base"] = 12, ["out_k"] = 5,
+            ["out_raw"] = 1, ["n_thr"] = 8, ["oh"] = 6, ["ow"] = 6, ["kh"] = 3, ["kw"] = 3, ["pt"] = 2, ["pl"] = 2,
+            ["sx_step"] = 8, ["sy_step"] = 11, ["dx_step"] = 8, ["dy_step"] = 11, ["pad_step"] = 11, ["sy"] = 2, ["sx"] = 2,
+            ["dy"] = 2, ["dx"] = 2, ["sc"] = 2, ["sk"] = 1, ["corr"] = 1, ["tile_base"] = 6, ["n_tiles"] = 5,
+            ["out_pix_step"] = 8, ["layer_id"] = 4, ["last"] = 1,
+            ["active"] = 7, ["cb_off"] = 6, ["ncb"] = 3, ["ncb_k"] = 6, ["lane_lo"] = 6, ["lane_hi"] = 7, ["lane0"] = 6,
+            ["out_off"] = 8, ["wb"] = 10, ["tb"] = 9,
+        };
+        int pm = Section("PM", RtlFields.Program.Select(f => (f, widths[f])));
+        int tt = Section("TT", RtlFields.Tile.Select(f => (f, widths[f])));
+        return (sb.ToString(), pm, tt);
+    }
+
+    [GeneratedRegex(@"\b(PM|TT)_([A-Z0-9_]+?)_LSB\b")]
+    private static partial Regex FieldRead();
+
+    [GeneratedRegex(@"^\s*module\s+(\w+)", RegexOptions.Multiline)]
+    private static partial Regex ModuleDeclaration();
+}

@@ -1,0 +1,53 @@
+using System.Numerics;
+using BnnHdl.Quant;
+using static BnnHdl.Tests.Templates.Hdl;
+
+namespace BnnHdl.Tests.Templates;
+
+/// <summary>
+/// bnn_pe (AND + popcount + shift-by-plane accumulate) and bnn_accum (AW >= CW) on their own: lint-clean,
+/// and in Icarus every accumulator value equals the C# model of
+/// sum = (first ? 0 : sum) + (popcount(act AND wgt) &lt;&lt; plane) mod 2^AW, held when not enabled.
+/// </summary>
+public sealed class PeTests
+{
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(8, 16, 3)]
+    [InlineData(64, 24, 4)]
+    public void Pe_lints_clean(int s, int aw, int pw) =>
+        Lint("bnn_pe", ["bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"], [("S", S(s)), ("AW", S(aw)), ("PW", S(pw))]);
+
+    [Theory]
+    [InlineData(4, 16, 3)]
+    [InlineData(7, 7, 1)]
+    public void Accum_lints_clean(int cw, int aw, int pw) =>
+        Lint("bnn_accum", ["bnn_accum.v"], [("CW", S(cw)), ("AW", S(aw)), ("PW", S(pw))]);
+
+    [Theory]
+    [InlineData(8, 16, 3)]    // the 4x8 engine's lanes, planes of U(8) inputs
+    [InlineData(64, 20, 4)]   // 64 lanes, a 4-bit plane index (planes 0..15)
+    [InlineData(5, 6, 3)]     // a narrow accumulator: sums wrap modulo 2^6
+    public void Accumulates_shifted_popcounts(int s, int aw, int pw)
+    {
+        var r = SeededRandom.For(s * 100 + aw, "pe steps");
+        var steps = new List<BigInteger>();
+        var expected = new List<string>();
+        BigInteger sum = 0, modulus = BigInteger.One << aw;
+        for (int k = 0; k < 400; k++)
+        {
+            bool en = k == 0 || r.Next(0, 9) > 0;          // the first step starts an output
+            bool first = k == 0 || r.Next(0, 7) == 0;
+            int plane = (int)r.Next(0, (1 << pw) - 1);
+            var act = RandomBits(r, s);
+            var wgt = RandomBits(r, s);
+            steps.Add((((((en ? BigInteger.One : 0) << 1 | (first ? 1 : 0)) << pw | plane) << s | act) << s) | wgt);
+            if (en) sum = ((first ? 0 : sum) + (new BigInteger(PopCount(act & wgt)) << plane)) % modulus;
+            expected.Add(sum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var lines = Simulate("tb_pe.v", ["bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"],
+            [("S", S(s)), ("AW", S(aw)), ("PW", S(pw)), ("COUNT", S(steps.Count))],
+            new Dictionary<string, string> { ["steps.memh"] = Memh(steps, 2 + pw + s + s) });
+        Assert.Equal(expected, lines);
+    }
+}
