@@ -26,6 +26,8 @@ public static class CommandLine
         root.Subcommands.Add(DescribeCommand.Create(console));
         root.Subcommands.Add(GoldenCommand.Create(console));
         root.Subcommands.Add(ScheduleCommand.Create(console));
+        root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(CosimCommand.Create(console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

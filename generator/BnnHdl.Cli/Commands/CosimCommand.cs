@@ -1,0 +1,54 @@
+using System.CommandLine;
+using BnnHdl.Cosim;
+using BnnHdl.Lowering;
+using BnnHdl.Reference;
+
+namespace BnnHdl.Cli.Commands;
+
+/// <summary>
+/// `bnn-hdl cosim`: generates the RTL, runs it in Verilator or Icarus, and compares every
+/// layer bit for bit with the reference model and every layer's cycles with the cycle model.
+/// Exit code 0 only if everything matches; 3 if the RTL disagrees.
+/// </summary>
+public static class CosimCommand
+{
+    public const int Disagrees = 3;
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("cosim",
+            "Co-simulate: generate the RTL, run it in a simulator, and compare every layer with the reference model\n" +
+            "(bit for bit) and every layer's cycle count with the schedule's prediction. Builds are cached, so a\n" +
+            "second run does not rebuild unchanged RTL. Exit code 3 when the RTL disagrees.");
+        var run = new RunOptions(command);
+        var engine = new EngineOptions(command);
+        var simulator = new Option<string>("--simulator")
+        {
+            Description = "verilator (fast, any size) or icarus (slow; small configurations).",
+            DefaultValueFactory = _ => "verilator",
+        };
+        simulator.AcceptOnlyFromAmong("verilator", "icarus");
+        var rtl = new Option<DirectoryInfo?>("--rtl")
+        {
+            Description = "Folder for the generated RTL and the run's dumps (default rtl-out/<model>).",
+        };
+        command.Options.Add(simulator);
+        command.Options.Add(rtl);
+        command.SetAction(parsed =>
+        {
+            var config = engine.Config(parsed);
+            var kind = parsed.GetValue(simulator) == "icarus" ? SimulatorKind.Icarus : SimulatorKind.Verilator;
+            var net = run.Prepare(parsed, console);
+            string dir = parsed.GetValue(rtl)?.ToString() ?? Path.Combine("rtl-out", net.Graph.Name);
+            var program = LoweringPipeline.Lower(net.Graph, config);
+            var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
+            console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config})");
+            var report = Cosimulation.Run(program, net.Input, kind, dir);
+            console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
+            var verdict = CosimVerdict.Of(report, reference);
+            console.Out.Write(verdict.Format());
+            return verdict.Passed ? 0 : Disagrees;
+        });
+        return command;
+    }
+}
