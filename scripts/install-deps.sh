@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make` needs and is missing: the Debian packages for simulation and
-# synthesis (verilator, iverilog, yosys) and NumPy for the golden-format tests, then the
+# synthesis (verilator with make and g++, iverilog, yosys) and NumPy for the golden-format tests, then the
 # NuGet restore. Safe to run repeatedly: it only acts on what is absent.
 set -euo pipefail
 
@@ -8,6 +8,9 @@ missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v iverilog  >/dev/null 2>&1 || missing+=(iverilog)
 command -v yosys     >/dev/null 2>&1 || missing+=(yosys)
+# Verilator --build compiles its C++ model with make and g++; the Debian package does not pull them in.
+command -v make      >/dev/null 2>&1 || missing+=(make)
+command -v g++       >/dev/null 2>&1 || missing+=(g++)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 
 if [ ${#missing[@]} -gt 0 ]; then

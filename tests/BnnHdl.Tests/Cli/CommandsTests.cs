@@ -98,3 +98,40 @@ public class ScheduleCommandTests
         Assert.Equal("bnn-hdl: error: engine configuration 16x24 (P x S): S must be a multiple of P\n", r.Error);
     }
 }
+
+public class EngineCommandsTests
+{
+    [Fact]
+    public void Generate_writes_the_rtl_images_filelist_and_core()
+    {
+        using var dir = new CliRunner.TempDir();
+        var r = CliRunner.Run("generate", "--model", "dense-mix", "--pe", "4", "--lanes", "8", "--out", dir.File("rtl"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal($"engine for 'dense-mix' (7 layers, P x S = 4x8) written to {dir.File("rtl")}\n", r.Out);
+        foreach (var f in new[] { "bnn_engine_top.v", "bnn_engine.v", "bnn_params.vh", "fm.memh", "wm.memh", "tm.memh", "tt.memh", "pm.memh", "files.f", "bnn_engine.core" })
+            Assert.True(File.Exists(Path.Combine(dir.File("rtl"), f)), f);
+    }
+
+    [Fact]
+    public void Cosim_in_icarus_reports_every_layer_bit_exact_and_cycle_exact()
+    {
+        using var dir = new CliRunner.TempDir();
+        var r = CliRunner.Run("cosim", "--model", "dense-mix", "--pe", "4", "--lanes", "8", "--simulator", "icarus", "--rtl", dir.File("rtl"));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(8, lines.Length);
+        Assert.All(lines[..7], l => Assert.Matches(@"^icarus: \S+ +bit-exact; \d+ cycles as predicted$", l));
+        Assert.Matches(@"^icarus: PASS: 7 of 7 layers bit-exact and cycle-exact, run \d+ cycles as predicted$", lines[7]);
+    }
+
+    [Fact]
+    public void A_network_the_engine_cannot_run_is_refused_naming_the_layers()
+    {
+        using var dir = new CliRunner.TempDir();
+        var r = CliRunner.Run("generate", "--model", "tiny", "--out", dir.File("rtl"));
+        Assert.Equal(1, r.ExitCode);
+        var error = r.Error.TrimEnd('\n').Split('\n')[^1];
+        Assert.StartsWith("bnn-hdl: error: network 'tiny': 21 problems: layer 'res.add' (Add): not supported by engine v1; ", error);
+        Assert.False(Directory.Exists(dir.File("rtl")));
+    }
+}
