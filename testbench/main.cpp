@@ -10,11 +10,18 @@
 //   --prefix Vtop bnn_cosim.vlt main.cpp <rtl files>; bnn_harness.h (generated) gives S.
 //
 // Plusargs: +layers=<file> (layers.txt), +out=<dir> (.), +log=<file> (<out>/cosim.log),
-//           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1).
+//           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1),
+//           +vcd=<file> (a VCD waveform of the whole run: both clock edges of every cycle,
+//           a 10 ns clock as in tb_icarus.v; only in a build made with --trace, which defines
+//           VM_TRACE=1: an untraced build has no tracing code at all and refuses +vcd).
 #include "Vtop.h"
 #include "Vtop___024root.h"
 #include "verilated.h"
 #include "bnn_harness.h"
+#if VM_TRACE
+#include "verilated_vcd_c.h"
+#include <memory>
+#endif
 
 #include <cstdint>
 #include <cstdio>
@@ -81,7 +88,33 @@ int fail(std::FILE* log, const std::string& message) {
 int main(int argc, char** argv) {
     VerilatedContext ctx;
     ctx.commandArgs(argc, argv);
+    const std::string vcdFile = plusarg(ctx, "vcd", "");
+#if VM_TRACE
+    // Must be on before the model is built, and only then: an untraced run of a traced
+    // build does not pay for change detection.
+    if (!vcdFile.empty()) ctx.traceEverOn(true);
+#endif
     Vtop top{&ctx};
+#if VM_TRACE
+    // Declared after the model, so it is destroyed (closed, flushed) first on every
+    // return, a failed run's included: the trace of a failure is the one worth reading.
+    std::unique_ptr<VerilatedVcdC> trace;
+    if (!vcdFile.empty()) {
+        trace.reset(new VerilatedVcdC);
+        top.trace(trace.get(), 99);
+        trace->open(vcdFile.c_str());
+        if (!trace->isOpen()) return fail(nullptr, "cannot write trace " + vcdFile);
+    }
+    // Dumps the signals as they are now, then advances half a clock period: 5 ns in the
+    // default time precision of 1 ps, the clock of tb_icarus.v.
+    auto traceStep = [&ctx, &trace]() {
+        if (!trace) return;
+        trace->dump(ctx.time());
+        ctx.timeInc(5000);
+    };
+#else
+    if (!vcdFile.empty()) return fail(nullptr, "+vcd needs a harness built with --trace");
+#endif
 
     const std::string layersFile = plusarg(ctx, "layers", "layers.txt");
     const std::string outDir = plusarg(ctx, "out", ".");
@@ -99,17 +132,31 @@ int main(int argc, char** argv) {
     std::FILE* log = std::fopen(logFile.c_str(), "w");
     if (!log) return fail(nullptr, "cannot write log " + logFile);
 
+#if VM_TRACE
+    auto tick = [&top, &traceStep]() {
+        top.clk = 1;
+        top.eval();
+        traceStep();
+        top.clk = 0;
+        top.eval();
+        traceStep();
+    };
+#else
     auto tick = [&top]() {
         top.clk = 1;
         top.eval();
         top.clk = 0;
         top.eval();
     };
+#endif
 
     top.clk = 0;
     top.rst = 1;
     top.start = 0;
     top.eval();
+#if VM_TRACE
+    traceStep();
+#endif
     tick();
     tick();
     top.rst = 0;

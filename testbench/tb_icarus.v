@@ -9,7 +9,8 @@
 // parameters of the generated top, relative to the working directory).
 //
 // Plusargs: +layers=<file> (layers.txt), +out=<dir> (.), +log=<file> (<out>/cosim.log),
-//           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1).
+//           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1),
+//           +vcd=<file> (a VCD waveform of every signal of the run; no rebuild needed).
 `timescale 1ns / 1ps
 module tb_icarus;
   reg clk = 1'b0;
@@ -30,7 +31,7 @@ module tb_icarus;
   integer lay_words [0:MAX_LAYERS-1];
   reg     lay_known [0:MAX_LAYERS-1];
 
-  reg [8191:0] layers_file, out_dir, log_file, dump_file;
+  reg [8191:0] layers_file, out_dir, log_file, dump_file, vcd_file;
   integer max_cycles, fd, log_fd, dump_fd, id, base, words, k, cycles, n;
 
   initial begin
@@ -38,6 +39,10 @@ module tb_icarus;
     if (!$value$plusargs("out=%s", out_dir)) out_dir = ".";
     if (!$value$plusargs("log=%s", log_file)) $sformat(log_file, "%0s/cosim.log", out_dir);
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 1000000;
+    if ($value$plusargs("vcd=%s", vcd_file)) begin
+      $dumpfile(vcd_file);
+      $dumpvars(0, dut);      // the engine and its ports, not the harness's file names
+    end
 
     for (k = 0; k < MAX_LAYERS; k = k + 1) lay_known[k] = 1'b0;
     fd = $fopen(layers_file, "r");

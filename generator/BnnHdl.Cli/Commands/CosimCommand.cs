@@ -32,8 +32,14 @@ public static class CosimCommand
         {
             Description = "Folder for the generated RTL and the run's dumps (default rtl-out/<model>).",
         };
+        var trace = new Option<FileInfo?>("--trace")
+        {
+            Description = "Also write a VCD waveform of the run to this file (Verilator builds a traced simulator for it).",
+            HelpName = "FILE.vcd",
+        };
         command.Options.Add(simulator);
         command.Options.Add(rtl);
+        command.Options.Add(trace);
         command.SetAction(parsed =>
         {
             var config = engine.Config(parsed);
@@ -43,8 +49,10 @@ public static class CosimCommand
             var program = LoweringPipeline.Lower(net.Graph, config);
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
             console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config})");
-            var report = Cosimulation.Run(program, net.Input, kind, dir);
+            string? tracePath = parsed.GetValue(trace)?.ToString();
+            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions { TracePath = tracePath });
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
+            if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
             var verdict = CosimVerdict.Of(report, reference);
             console.Out.Write(verdict.Format());
             return verdict.Passed ? 0 : Disagrees;

@@ -22,6 +22,12 @@ public sealed record CosimOptions
     public BuildCache? Cache { get; init; }
     /// <summary>Where the run writes cosim.log and the layer dumps (default: a temporary folder, deleted after).</summary>
     public string? OutDir { get; init; }
+    /// <summary>
+    /// A VCD waveform of the whole run to write (absolute, or relative to the current
+    /// directory); null: no trace. Icarus traces any build; Verilator needs a build with
+    /// --trace, made (and cached apart) only when a trace is asked for. Results are the same.
+    /// </summary>
+    public string? TracePath { get; init; }
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
@@ -48,21 +54,25 @@ public static class RtlSimulator
         rtlDir = Path.GetFullPath(rtlDir);
         var design = Design.Read(rtlDir);
         var cache = options.Cache ?? BuildCache.Default;
+        // The simulator runs in the RTL folder: a relative trace path means the caller's folder.
+        string? trace = options.TracePath != null ? Path.GetFullPath(options.TracePath) : null;
         var (folder, built) = kind == SimulatorKind.Verilator
-            ? BuildVerilator(design, cache, options)
+            ? BuildVerilator(design, cache, options, traced: trace != null)
             : BuildIcarus(design, cache, options);
 
         string outDir = options.OutDir != null ? Path.GetFullPath(options.OutDir)
             : Path.Combine(Path.GetTempPath(), $"bnn-hdl-cosim-{Guid.NewGuid():N}");
         Directory.CreateDirectory(outDir);
+        if (trace != null) Directory.CreateDirectory(Path.GetDirectoryName(trace)!);
         try
         {
-            var plusargs = new[]
+            var plusargs = new List<string>
             {
                 "+layers=" + Path.Combine(rtlDir, "layers.txt"),
                 "+out=" + outDir,
                 "+max_cycles=" + options.MaxCycles.ToString(CultureInfo.InvariantCulture),
             };
+            if (trace != null) plusargs.Add("+vcd=" + trace);
             var output = kind == SimulatorKind.Verilator
                 ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, rtlDir, options.RunTimeout)
                 : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], rtlDir, options.RunTimeout);
@@ -74,11 +84,16 @@ public static class RtlSimulator
         }
     }
 
-    private static (string Folder, bool Built) BuildVerilator(Design design, BuildCache cache, CosimOptions options)
+    /// <summary>
+    /// A traced build adds --trace, which is part of the flags and so of the key: traced and
+    /// untraced builds of one design are cached side by side, and the untraced one (no
+    /// tracing code at all) stays as fast as ever.
+    /// </summary>
+    private static (string Folder, bool Built) BuildVerilator(Design design, BuildCache cache, CosimOptions options, bool traced)
     {
         var verilator = ExternalTool.Require("verilator");
         string version = ToolVersion(verilator, "--version");
-        string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop"];
+        string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop", .. (traced ? new[] { "--trace" } : [])];
         string key = BuildCache.Key(design.KeyParts("verilator", version, string.Join(' ', flags), ["main.cpp", "bnn_harness.h", "bnn_cosim.vlt"]));
         return cache.GetOrBuild(key, temp =>
         {
