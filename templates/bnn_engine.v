@@ -4,8 +4,10 @@
 // the layer's tiles (one group x one block of P output channels), every output position
 // of a tile, and for every position the beats (tap ky, kx; channel block j; bit-plane p).
 // One beat = one FM word of S activation lanes against one S-bit weight word per PE.
-// Write-back forms the accumulator, counts thresholds (or keeps the raw value) and writes
-// one FM word per output bit-plane with a per-bit mask.
+// Write-back forms the accumulator, counts thresholds (or keeps the raw value), pools
+// groups of 2^xcp_log2 adjacent PEs with a max comparator tree (cross-channel max pooling,
+// combinational in the write cycles) and writes one FM word per output bit-plane with a
+// per-bit mask.
 //
 // Descriptor fields are read straight from the ROM output registers: a ROM's data stays
 // valid while its address is held, and the engine holds pc (program) and tt_ptr (tile
@@ -99,6 +101,7 @@ module bnn_engine #(
   wire [PM_OUT_K_W-1:0]        f_out_k        = pm_rdata[PM_OUT_K_LSB        +: PM_OUT_K_W];
   wire [PM_OUT_RAW_W-1:0]      f_out_raw      = pm_rdata[PM_OUT_RAW_LSB      +: PM_OUT_RAW_W];
   wire [PM_N_THR_W-1:0]        f_n_thr        = pm_rdata[PM_N_THR_LSB        +: PM_N_THR_W];
+  wire [PM_XCP_LOG2_W-1:0]     f_xcp_log2     = pm_rdata[PM_XCP_LOG2_LSB     +: PM_XCP_LOG2_W];
   wire [PM_OH_W-1:0]           f_oh           = pm_rdata[PM_OH_LSB           +: PM_OH_W];
   wire [PM_OW_W-1:0]           f_ow           = pm_rdata[PM_OW_LSB           +: PM_OW_W];
   wire [PM_KH_W-1:0]           f_kh           = pm_rdata[PM_KH_LSB           +: PM_KH_W];
@@ -399,9 +402,17 @@ module bnn_engine #(
     .clk(clk), .en(d_valid), .first(d_first), .plane(d_plane), .count(act_count), .acc(corr));
   wire [XW-1:0] corr_term = (f_corr != 0) ? XW'(corr) << f_sk : {XW{1'b0}};
 
-  wire [P-1:0] out_bits;      // bit `op` of each PE's output value
-  // PEs with an output channel in this tile: PE i < active.
-  wire [P-1:0] active_mask = ~({P{1'b1}} << f_active);
+  wire [P-1:0] out_bits;      // bit `op` of each stored lane's output value
+  wire [P-1:0] raw_bits;      // bit `op` of each PE's raw accumulator
+  localparam integer QALL = lane_offset(P, QW);
+  wire [QALL-1:0] q_all;      // each PE's thresholded value q, PE i at lane i
+  // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
+  wire [TT_ACTIVE_W-1:0] stored = f_active >> f_xcp_log2;
+  wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
+  // Pooling group: xcp_log2 is 0 (none), 1 (pairs) or 2 (fours); the lowering allows no more.
+  wire [1:0]   xcp      = 2'(f_xcp_log2);
+  wire         xcp_pair = xcp == 2'd1;
+  wire         xcp_quad = xcp == 2'd2;
 
   genvar i;
   generate
@@ -433,7 +444,36 @@ module bnn_engine #(
 
       // Output value: raw accumulator, or q = cnt (dir 0) / n - cnt (dir 1).
       wire [QW-1:0] q = dir ? QW'(f_n_thr) - cnt : cnt;
-      assign out_bits[i]    = (f_out_raw != 0) ? acc[XIW'(op)] : q[QIW'(op)];
+      assign q_all[lane_offset(i, QW) +: QW] = q;
+      assign raw_bits[i] = acc[XIW'(op)];
+    end
+
+    // Cross-channel max pooling: stored lane i takes the maximum q of PEs G i .. G i + G - 1
+    // (for B, q is the stored bit, so the maximum is their OR). Lanes whose group would
+    // reach past PE P - 1 never store a pooled value (G divides P) and take 0.
+    for (i = 0; i < P; i = i + 1) begin : g_xcp
+      wire [QW-1:0] q_self = q_all[lane_offset(i, QW) +: QW];
+      wire [QW-1:0] max2, max4;
+      if (i + i + 1 < P) begin : g_pair
+        wire [QW-1:0] q0 = q_all[lane_offset(i + i, QW) +: QW];
+        wire [QW-1:0] q1 = q_all[lane_offset(i + i + 1, QW) +: QW];
+        assign max2 = q0 > q1 ? q0 : q1;
+      end else begin : g_no_pair
+        assign max2 = {QW{1'b0}};
+      end
+      if (i + i + i + i + 3 < P) begin : g_quad
+        wire [QW-1:0] q0 = q_all[lane_offset(i + i + i + i, QW) +: QW];
+        wire [QW-1:0] q1 = q_all[lane_offset(i + i + i + i + 1, QW) +: QW];
+        wire [QW-1:0] q2 = q_all[lane_offset(i + i + i + i + 2, QW) +: QW];
+        wire [QW-1:0] q3 = q_all[lane_offset(i + i + i + i + 3, QW) +: QW];
+        wire [QW-1:0] m01 = q0 > q1 ? q0 : q1;
+        wire [QW-1:0] m23 = q2 > q3 ? q2 : q3;
+        assign max4 = m01 > m23 ? m01 : m23;
+      end else begin : g_no_quad
+        assign max4 = {QW{1'b0}};
+      end
+      wire [QW-1:0] pooled = xcp_quad ? max4 : (xcp_pair ? max2 : q_self);
+      assign out_bits[i] = (f_out_raw != 0) ? raw_bits[i] : pooled[QIW'(op)];
     end
   endgenerate
 
@@ -446,7 +486,8 @@ module bnn_engine #(
   assign tm_addr  = tm_ptr;
   assign fm_we    = state == ST_WRITE;
   assign fm_addr  = fm_we ? out_pos + FM_AW'(op) : rd_ptr;
-  // The tile's P channels are P-aligned and P divides S: they share one FM word.
+  // The tile's P channels are P-aligned and P divides S: they share one FM word (pooled by
+  // G, its P / G stored channels start at a multiple of P / G, which divides S).
   assign fm_wdata = S'(out_bits) << f_lane0;
   assign fm_wmask = S'(active_mask) << f_lane0;
 endmodule

@@ -10,7 +10,7 @@ public static class RtlFields
 {
     public static IReadOnlyList<string> Program { get; } =
     [
-        "in_base", "in_h", "in_w", "in_k", "pad_one", "out_base", "out_k", "out_raw", "n_thr",
+        "in_base", "in_h", "in_w", "in_k", "pad_one", "out_base", "out_k", "out_raw", "n_thr", "xcp_log2",
         "oh", "ow", "kh", "kw", "pt", "pl", "sx_step", "sy_step", "dx_step", "dy_step", "pad_step",
         "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "out_pix_step", "layer_id", "last",
     ];

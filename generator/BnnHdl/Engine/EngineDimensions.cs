@@ -15,6 +15,8 @@ public enum EngineUnits
     Correction = 4,
     /// <summary>A B input padded with +1 (pad word of ones).</summary>
     PadOne = 8,
+    /// <summary>Cross-channel max pooling of adjacent PEs at write-back.</summary>
+    CrossChannelPool = 16,
 }
 
 /// <summary>

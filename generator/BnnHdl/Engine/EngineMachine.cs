@@ -84,7 +84,8 @@ internal sealed class EngineMachine
         LoadConstants(d, tile);
         var fromLo = LaneRange(tile.LaneLo, _s);
         var belowHi = LaneRange(0, tile.LaneHi);
-        var writeMask = LaneRange(tile.Lane0, tile.Lane0 + tile.Active);
+        // One lane per stored channel: Active / G pooled values from lane0.
+        var writeMask = LaneRange(tile.Lane0, tile.Lane0 + (tile.Active >> d.XcpLog2));
         var mask = new ulong[_per];
         var data = new ulong[_per];
         var pcWeight = new long[_p];
@@ -144,7 +145,10 @@ internal sealed class EngineMachine
         return cycles;
     }
 
-    /// <summary>Forms acc, compares (thresholded layers) and writes the output planes.</summary>
+    /// <summary>
+    /// Forms acc, compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
+    /// of their values, combinational in the write cycles) and writes the output planes.
+    /// </summary>
     private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long outAddress, ulong[] writeMask, ulong[] data)
     {
         long cycles = 2; // drain of the last beat + the cycle that forms acc
@@ -157,10 +161,18 @@ internal sealed class EngineMachine
             _value[i] = _negated[i] ? d.NThr - count : count;
         }
         cycles += d.NThr; // one threshold compared per cycle
+        int group = 1 << d.XcpLog2, stored = tile.Active >> d.XcpLog2;
+        for (int g = 0; g < stored; g++)
+        {
+            // Values are q >= 0 (U(k), or the stored bit of B), so max of B is the OR of the bits.
+            long max = _value[g * group];
+            for (int k = 1; k < group; k++) max = Math.Max(max, _value[g * group + k]);
+            _value[g] = max;
+        }
         for (int p = 0; p < d.OutK; p++)
         {
             Array.Clear(data);
-            for (int i = 0; i < tile.Active; i++)
+            for (int i = 0; i < stored; i++)
                 WideBits.Set(data, tile.Lane0 + i, 1, (ulong)(_value[i] >> p) & 1);
             var word = _fm[outAddress + p];
             for (int c = 0; c < _per; c++) word[c] = (word[c] & ~writeMask[c]) | (data[c] & writeMask[c]);

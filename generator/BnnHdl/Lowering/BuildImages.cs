@@ -47,6 +47,7 @@ public static class BuildImages
             if (d.OutRaw == 1) units |= EngineUnits.RawOutput; else units |= EngineUnits.Thresholds;
             if (d.Corr == 1) units |= EngineUnits.Correction;
             if (d.PadOne == 1) units |= EngineUnits.PadOne;
+            if (d.XcpLog2 > 0) units |= EngineUnits.CrossChannelPool;
         }
         var dimensions = new EngineDimensions(
             AccumulatorBits: aw, ThresholdBits: tw,

@@ -7,7 +7,7 @@ namespace BnnHdl.Lowering;
 /// </summary>
 public sealed record LayerDescriptor(
     int InBase, int InH, int InW, int InCb, int InK, int PadOne,
-    int OutBase, int OutCb, int OutK, int OutRaw, int NThr,
+    int OutBase, int OutCb, int OutK, int OutRaw, int NThr, int XcpLog2,
     int Oh, int Ow, int Kh, int Kw, int Pt, int Pl,
     int PixStep, int RowStep, int SxStep, int SyStep, int DxStep, int DyStep, int PadStep,
     int Sy, int Sx, int Dy, int Dx, int Sc, int Sk, int Corr,
@@ -16,7 +16,7 @@ public sealed record LayerDescriptor(
     public IReadOnlyList<(string Name, long Value)> Fields() =>
     [
         ("in_base", InBase), ("in_h", InH), ("in_w", InW), ("in_cb", InCb), ("in_k", InK), ("pad_one", PadOne),
-        ("out_base", OutBase), ("out_cb", OutCb), ("out_k", OutK), ("out_raw", OutRaw), ("n_thr", NThr),
+        ("out_base", OutBase), ("out_cb", OutCb), ("out_k", OutK), ("out_raw", OutRaw), ("n_thr", NThr), ("xcp_log2", XcpLog2),
         ("oh", Oh), ("ow", Ow), ("kh", Kh), ("kw", Kw), ("pt", Pt), ("pl", Pl),
         ("pix_step", PixStep), ("row_step", RowStep), ("sx_step", SxStep), ("sy_step", SyStep),
         ("dx_step", DxStep), ("dy_step", DyStep), ("pad_step", PadStep),
@@ -30,7 +30,7 @@ public sealed record LayerDescriptor(
         int V(string name) => checked((int)f[name]);
         return new LayerDescriptor(
             V("in_base"), V("in_h"), V("in_w"), V("in_cb"), V("in_k"), V("pad_one"),
-            V("out_base"), V("out_cb"), V("out_k"), V("out_raw"), V("n_thr"),
+            V("out_base"), V("out_cb"), V("out_k"), V("out_raw"), V("n_thr"), V("xcp_log2"),
             V("oh"), V("ow"), V("kh"), V("kw"), V("pt"), V("pl"),
             V("pix_step"), V("row_step"), V("sx_step"), V("sy_step"), V("dx_step"), V("dy_step"), V("pad_step"),
             V("sy"), V("sx"), V("dy"), V("dx"), V("sc"), V("sk"), V("corr"),
@@ -44,7 +44,9 @@ public sealed record LayerDescriptor(
 /// <summary>
 /// One tile word: the intersection of a convolution group (input channels
 /// [<see cref="InLo"/>, <see cref="InHi"/>)) with a P-aligned block of output channels, of
-/// which <see cref="Active"/> PEs compute channels <see cref="Oc0"/> + i.
+/// which <see cref="Active"/> PEs compute channels <see cref="Oc0"/> + i. With cross-channel
+/// pooling by G, <see cref="Lane0"/> and <see cref="OutOff"/> place the pooled channel
+/// Oc0 / G (its Active / G pooled values land on lanes Lane0 ..).
 /// </summary>
 public sealed record TileDescriptor(
     int Oc0, int Active, int InLo, int InHi, int CbLo, int CbOff, int Ncb, int NcbK,

@@ -5,15 +5,22 @@ namespace BnnHdl.Lowering;
 /// <summary>
 /// Second lowering pass: every MultiThreshold joins the dot product in front of it, so its
 /// comparison happens at write-back and the accumulator is never stored. Legalize has
-/// checked that each threshold directly follows a dot product that feeds only it.
+/// checked that each threshold directly follows a dot product that feeds only it. A
+/// CrossChannelMaxPool after the threshold joins too: the PEs pool their thresholded values
+/// at write-back, so only the pooled channels are stored.
 /// </summary>
 public static class FuseThresholds
 {
     public static FusedGraph Run(LegalGraph graph)
     {
         var thresholdOf = graph.Nodes.OfType<ThresholdNode>().ToDictionary(t => t.In.Name);
+        var poolOf = graph.Nodes.OfType<PoolNode>().ToDictionary(p => p.In.Name);
         var layers = graph.Nodes.OfType<DotNode>()
-            .Select(dot => new FusedLayer(dot, thresholdOf.GetValueOrDefault(dot.Out.Name)))
+            .Select(dot =>
+            {
+                var threshold = thresholdOf.GetValueOrDefault(dot.Out.Name);
+                return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name));
+            })
             .ToEquatableArray();
         return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs);
     }

@@ -5,20 +5,25 @@ namespace BnnHdl.Lowering;
 
 /// <summary>
 /// One engine layer: a dot product and, when fused, the MultiThreshold that requantizes its
-/// accumulator at write-back. Without a threshold the layer writes the raw accumulator.
+/// accumulator at write-back, and when fused after that, the CrossChannelMaxPool that pools
+/// groups of adjacent thresholded channels before they are stored. Without a threshold the
+/// layer writes the raw accumulator.
 /// </summary>
-public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold)
+public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode? Pool = null)
 {
     public string Name => Dot.Name;
     public TensorInfo In => Dot.In;
     /// <summary>The accumulator: its bounds clamp the thresholds and size the datapath.</summary>
     public TensorInfo Accumulator => Dot.Out;
-    /// <summary>The tensor this layer stores: the threshold's output, or the accumulator itself.</summary>
-    public TensorInfo Out => Threshold?.Out ?? Dot.Out;
+    /// <summary>The tensor this layer stores: the pool's output, the threshold's, or the accumulator itself.</summary>
+    public TensorInfo Out => Pool?.Out ?? Threshold?.Out ?? Dot.Out;
+    /// <summary>log2 of the cross-channel pooling group (0 = no pooling).</summary>
+    public int PoolLog2 => Pool?.Log2 ?? 0;
     public bool IsRaw => Threshold is null;
 
     public string Dump() =>
-        Dot.Dump() + (Threshold is null ? "\n    raw accumulator out" : "\n    fused " + Threshold.Dump());
+        Dot.Dump() + (Threshold is null ? "\n    raw accumulator out" : "\n    fused " + Threshold.Dump())
+        + (Pool is null ? "" : "\n    fused " + Pool.Dump());
 }
 
 /// <summary>The output of <see cref="FuseThresholds"/>: the engine's layers in program order.</summary>

@@ -58,8 +58,22 @@ public sealed record ThresholdNode(
 }
 
 /// <summary>
+/// A CrossChannelMaxPool (SPEC 3.6) of <see cref="Group"/> adjacent channels of a fused
+/// threshold's output: out[c] = max over in[c * G + g], g &lt; G.
+/// </summary>
+public sealed record PoolNode(string Name, TensorInfo In, TensorInfo Out, int Group) : LegalNode(Name, In, Out)
+{
+    /// <summary>log2(G): the program word's xcp_log2 field (0 = no pooling).</summary>
+    public int Log2 => System.Numerics.BitOperations.Log2((uint)Group);
+
+    public override string Dump() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name} = CrossChannelMaxPool({In.Name}) G={Group} -> {Out}");
+}
+
+/// <summary>
 /// The output of <see cref="Legalize"/>: a network the engine can run, in topological order,
-/// made only of dot products and the thresholds that directly follow them.
+/// made only of dot products, the thresholds that directly follow them and the cross-channel
+/// pools that directly follow those.
 /// </summary>
 public sealed record LegalGraph(string Name, TensorInfo Input, EquatableArray<LegalNode> Nodes, EquatableArray<string> Outputs)
 {

@@ -8,7 +8,9 @@ namespace BnnHdl.Lowering;
 /// First lowering pass: checks that engine v1 can run every layer and rewrites the graph into
 /// its vocabulary (<see cref="LegalGraph"/>). Engine v1 runs Conv2d and Linear, each either
 /// alone (raw accumulator output) or followed by a MultiThreshold that it feeds exclusively,
-/// so the two can be fused. Every problem is collected and reported together.
+/// so the two can be fused, optionally followed in turn by a CrossChannelMaxPool(G) that the
+/// threshold feeds exclusively (pooled at write-back; G divides P and never straddles a
+/// convolution group). Every problem is collected and reported together.
 /// </summary>
 public static class Legalize
 {
@@ -21,7 +23,7 @@ public static class Legalize
         foreach (var layer in graph.Layers.Skip(1))
         {
             string where = $"layer '{layer.Name}' ({layer.Op.OpName})";
-            if (layer.Op is not (Conv2dOp or LinearOp or MultiThresholdOp))
+            if (layer.Op is not (Conv2dOp or LinearOp or MultiThresholdOp or CrossChannelMaxPoolOp))
             {
                 problems.Add($"{where}: not supported by engine v1");
                 continue;
@@ -32,11 +34,20 @@ public static class Legalize
                 continue;
             }
             var input = graph.Tensor(layer.Inputs[0]);
+            if (layer.Op is CrossChannelMaxPoolOp pool)
+            {
+                var threshold = graph[layer.Inputs[0]];
+                if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold) || !FeedsOnlyNext(graph[threshold.Inputs[0]]))
+                    problems.Add($"{where}: not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
+                else
+                    problems.AddRange(PoolProblems(where, pool.Group, graph, graph[threshold.Inputs[0]], config));
+                nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
+                continue;
+            }
             if (layer.Op is MultiThresholdOp)
             {
                 var source = graph[layer.Inputs[0]];
-                bool fusable = source.Op is Conv2dOp or LinearOp
-                               && consumers.GetValueOrDefault(source.Name) == 1 && !graph.Outputs.Contains(source.Name);
+                bool fusable = source.Op is Conv2dOp or LinearOp && FeedsOnlyNext(source);
                 if (!fusable)
                     problems.Add($"{where}: not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it");
                 else if (TooWide(layer.Output.Type, config))
@@ -52,6 +63,32 @@ public static class Legalize
             problems.Add("no Conv2d or Linear layer for the engine to run");
         if (problems.Count > 0) throw new ValidationException($"network '{graph.Name}'", problems);
         return new LegalGraph(graph.Name, graph.Input.Output, nodes.ToEquatableArray(), graph.Outputs);
+
+        // A layer can be fused with the one after it only when nothing else sees its output.
+        bool FeedsOnlyNext(Layer l) => consumers.GetValueOrDefault(l.Name) == 1 && !graph.Outputs.Contains(l.Name);
+    }
+
+    /// <summary>
+    /// The write-back pools groups of G adjacent PEs of one tile: G must be 2 or 4 (the
+    /// comparator tree; 1 pools nothing), divide P (tiles are P-aligned, so every tile starts
+    /// at a multiple of G) and not straddle a convolution group (a tile ends at its group's end).
+    /// </summary>
+    private static IEnumerable<string> PoolProblems(string where, int g, Graph graph, Layer dot, EngineConfig config)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (g is not (1 or 2 or 4))
+        {
+            yield return string.Create(inv, $"{where}: group G={g} is not supported by engine v1 (it pools 2 or 4 channels)");
+            yield break;
+        }
+        if (config.P % g != 0)
+            yield return string.Create(inv, $"{where}: group G={g} does not divide P={config.P}, the engine's output channels per tile");
+        if (dot.Op is Conv2dOp conv)
+        {
+            int ic = graph.Tensor(dot.Inputs[0]).Shape.C;
+            if (conv.Groups.Resolve(ic, conv.OutChannels).Any(r => r.OutStart % g != 0 || r.OutEnd % g != 0))
+                yield return string.Create(inv, $"{where}: group G={g} straddles a convolution group of '{dot.Name}' (its output channel ranges must start and end at multiples of G)");
+        }
     }
 
     private static bool TooWide(DataType type, EngineConfig config) => type.IsUnsigned && type.Bits > config.MaxActivationBits;

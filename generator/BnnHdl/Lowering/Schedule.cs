@@ -6,7 +6,9 @@ namespace BnnHdl.Lowering;
 /// <summary>
 /// Fourth lowering pass: tiles every layer and writes its descriptors (docs/engine.md
 /// "Descriptors"). A tile is one convolution group intersected with one P-aligned block of
-/// output channels, so its active PEs write lanes of one feature-memory word. Weight,
+/// output channels, so its active PEs write lanes of one feature-memory word (with
+/// cross-channel pooling by G, the Active / G pooled values of a tile start at the pooled
+/// channel Oc0 / G and still share one word, because P / G divides S). Weight,
 /// threshold and tile memory are laid out in program order, tile after tile.
 /// </summary>
 public static class Schedule
@@ -25,7 +27,7 @@ public static class Schedule
 
             var tiles = new List<TileDescriptor>();
             foreach (var group in layer.Dot.Geometry.Groups)
-                foreach (var tile in GroupTiles(group, inRegion.Planes, outRegion.Planes, config))
+                foreach (var tile in GroupTiles(group, inRegion.Planes, outRegion.Planes, layer.PoolLog2, config))
                 {
                     tiles.Add(tile with { Wb = wb, Tb = tb });
                     wb += layer.Dot.Geometry.Taps * tile.Ncb;
@@ -41,18 +43,20 @@ public static class Schedule
     }
 
     /// <summary>The tiles of one group: its output channels cut at multiples of P.</summary>
-    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, EngineConfig config)
+    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int poolLog2, EngineConfig config)
     {
         int s = config.S, p = config.P;
         int cbLo = group.InStart / s, cbHi = (group.InEnd - 1) / s, ncb = cbHi - cbLo + 1;
         for (int block = group.OutStart / p * p; block < group.OutEnd; block += p)
         {
             int oc0 = Math.Max(group.OutStart, block), end = Math.Min(group.OutEnd, block + p);
+            // The stored channel of PE 0: Legalize made G divide oc0 (G | P and G | group bounds).
+            int stored = oc0 >> poolLog2;
             yield return new TileDescriptor(
                 Oc0: oc0, Active: end - oc0, InLo: group.InStart, InHi: group.InEnd,
                 CbLo: cbLo, CbOff: cbLo * inK, Ncb: ncb, NcbK: ncb * inK,
                 LaneLo: group.InStart - cbLo * s, LaneHi: group.InEnd - cbHi * s,
-                Lane0: oc0 % s, OutOff: oc0 / s * outK, Wb: 0, Tb: 0);
+                Lane0: stored % s, OutOff: stored / s * outK, Wb: 0, Tb: 0);
         }
     }
 
@@ -65,7 +69,7 @@ public static class Schedule
             InBase: inR.Base, InH: inR.Shape.H, InW: inR.Shape.W, InCb: inR.ChannelBlocks, InK: inR.Planes,
             // Only a B input padded with +1 reads stored ones outside the map; U(k) pads with 0, B with -1 as stored 0.
             PadOne: bipolarIn && g.PadValue > 0 && !g.Pad.IsNone ? 1 : 0,
-            OutBase: outR.Base, OutCb: outR.ChannelBlocks, OutK: outR.Planes, OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr,
+            OutBase: outR.Base, OutCb: outR.ChannelBlocks, OutK: outR.Planes, OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr, XcpLog2: layer.PoolLog2,
             Oh: outR.Shape.H, Ow: outR.Shape.W, Kh: g.Kernel.Y, Kw: g.Kernel.X, Pt: g.Pad.Top, Pl: g.Pad.Left,
             PixStep: pix, RowStep: row, SxStep: g.Stride.X * pix, SyStep: g.Stride.Y * row,
             DxStep: g.Dilation.X * pix, DyStep: g.Dilation.Y * row, PadStep: g.Pad.Top * row + g.Pad.Left * pix,

@@ -38,19 +38,25 @@ public static class ScheduleText
             var x = layer.Descriptor;
             var g = s.Dot.Geometry;
             sb.Append('\n');
-            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.IsRaw ? ", raw accumulator" : $" + {s.Threshold!.Name}")}) -> {s.Out.Name}");
+            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.IsRaw ? ", raw accumulator" : $" + {s.Threshold!.Name}")}{(s.Pool is null ? "" : $" + {s.Pool.Name}")}) -> {s.Out.Name}");
+            if (s.Pool is not null)
+                Line(sb, $"  cross-channel max pool G={s.Pool.Group} at write-back: {s.Threshold!.Out.Shape} {s.Threshold.Out.Type} stays in the PEs, {s.Out.Shape} is stored");
             Line(sb, $"  {s.In.Shape} {s.In.Type} -> {s.Out.Shape} {s.Out.Type} (accumulator {s.Accumulator.Type} [{s.Accumulator.Min}, {s.Accumulator.Max}]), weights {s.Dot.WeightType.Name()}");
             Line(sb, $"  kernel {g.Kernel} stride {g.Stride} dilation {g.Dilation} pad {g.Pad} pad value {g.PadValue}, {g.Groups.Count} group(s)");
             Line(sb, $"  reads {layer.InRegion.Tensor} @{x.InBase}, writes {layer.OutRegion.Tensor} @{x.OutBase}; acc = (cross << {x.Sc}){(x.Corr == 1 ? $" - (corr << {x.Sk})" : "")} + bias'{(s.IsRaw ? "" : $", {x.NThr} threshold(s)")}");
             Line(sb, $"  loop: {x.NTiles} tile(s) x {x.Oh}x{x.Ow} positions x (beats + {x.WriteBackCycles} write-back), beats = {x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)");
             foreach (var t in layer.Tiles)
-                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Kh * x.Kw * t.NcbK} beats, wm @{t.Wb}, tm @{t.Tb}");
+                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Kh * x.Kw * t.NcbK} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
             Line(sb, $"  cycles: {prediction.Layers[k]}");
         }
         sb.Append('\n');
         Line(sb, $"total: {prediction.Total} cycles ({prediction.Layers.Sum()} in layers + {CycleModel.RunOverhead} start)");
         return sb.ToString();
     }
+
+    /// <summary>The stored (pooled) channels of a tile, when the layer pools.</summary>
+    private static string Pooled(LayerDescriptor x, TileDescriptor t) => x.XcpLog2 == 0 ? ""
+        : string.Create(CultureInfo.InvariantCulture, $", stores pooled {t.Oc0 >> x.XcpLog2}..{((t.Oc0 + t.Active) >> x.XcpLog2) - 1} on lanes {t.Lane0}..{t.Lane0 + (t.Active >> x.XcpLog2) - 1}");
 
     private static string Tensor(FmRegion r) => r.Shape + " " + r.Type;
 

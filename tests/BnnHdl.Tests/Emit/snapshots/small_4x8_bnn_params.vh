@@ -1,7 +1,7 @@
 // bnn_params.vh: descriptor word layouts of network 'small' (generated; do not edit).
 //
 // Included inside bnn_engine: bit offset (_LSB) and width (_W) of every field of the
-// program word (89 bits, one per layer) and of the tile word (26 bits,
+// program word (90 bits, one per layer) and of the tile word (26 bits,
 // one per tile). The lowering chose the order and the widths (each field as wide as the
 // largest value the program puts there); docs/engine.md "Descriptors" defines the fields.
 
@@ -24,51 +24,53 @@ localparam integer PM_OUT_RAW_LSB = 32;
 localparam integer PM_OUT_RAW_W = 1;
 localparam integer PM_N_THR_LSB = 33;
 localparam integer PM_N_THR_W = 2;
-localparam integer PM_OH_LSB = 35;
+localparam integer PM_XCP_LOG2_LSB = 35;
+localparam integer PM_XCP_LOG2_W = 1;
+localparam integer PM_OH_LSB = 36;
 localparam integer PM_OH_W = 3;
-localparam integer PM_OW_LSB = 38;
+localparam integer PM_OW_LSB = 39;
 localparam integer PM_OW_W = 3;
-localparam integer PM_KH_LSB = 41;
+localparam integer PM_KH_LSB = 42;
 localparam integer PM_KH_W = 2;
-localparam integer PM_KW_LSB = 43;
+localparam integer PM_KW_LSB = 44;
 localparam integer PM_KW_W = 2;
-localparam integer PM_PT_LSB = 45;
+localparam integer PM_PT_LSB = 46;
 localparam integer PM_PT_W = 1;
-localparam integer PM_PL_LSB = 46;
+localparam integer PM_PL_LSB = 47;
 localparam integer PM_PL_W = 1;
-localparam integer PM_SX_STEP_LSB = 47;
+localparam integer PM_SX_STEP_LSB = 48;
 localparam integer PM_SX_STEP_W = 4;
-localparam integer PM_SY_STEP_LSB = 51;
+localparam integer PM_SY_STEP_LSB = 52;
 localparam integer PM_SY_STEP_W = 6;
-localparam integer PM_DX_STEP_LSB = 57;
+localparam integer PM_DX_STEP_LSB = 58;
 localparam integer PM_DX_STEP_W = 4;
-localparam integer PM_DY_STEP_LSB = 61;
+localparam integer PM_DY_STEP_LSB = 62;
 localparam integer PM_DY_STEP_W = 6;
-localparam integer PM_PAD_STEP_LSB = 67;
+localparam integer PM_PAD_STEP_LSB = 68;
 localparam integer PM_PAD_STEP_W = 6;
-localparam integer PM_SY_LSB = 73;
+localparam integer PM_SY_LSB = 74;
 localparam integer PM_SY_W = 1;
-localparam integer PM_SX_LSB = 74;
+localparam integer PM_SX_LSB = 75;
 localparam integer PM_SX_W = 1;
-localparam integer PM_DY_LSB = 75;
+localparam integer PM_DY_LSB = 76;
 localparam integer PM_DY_W = 1;
-localparam integer PM_DX_LSB = 76;
+localparam integer PM_DX_LSB = 77;
 localparam integer PM_DX_W = 1;
-localparam integer PM_SC_LSB = 77;
+localparam integer PM_SC_LSB = 78;
 localparam integer PM_SC_W = 1;
-localparam integer PM_SK_LSB = 78;
+localparam integer PM_SK_LSB = 79;
 localparam integer PM_SK_W = 1;
-localparam integer PM_CORR_LSB = 79;
+localparam integer PM_CORR_LSB = 80;
 localparam integer PM_CORR_W = 1;
-localparam integer PM_TILE_BASE_LSB = 80;
+localparam integer PM_TILE_BASE_LSB = 81;
 localparam integer PM_TILE_BASE_W = 2;
-localparam integer PM_N_TILES_LSB = 82;
+localparam integer PM_N_TILES_LSB = 83;
 localparam integer PM_N_TILES_W = 2;
-localparam integer PM_OUT_PIX_STEP_LSB = 84;
+localparam integer PM_OUT_PIX_STEP_LSB = 85;
 localparam integer PM_OUT_PIX_STEP_W = 3;
-localparam integer PM_LAYER_ID_LSB = 87;
+localparam integer PM_LAYER_ID_LSB = 88;
 localparam integer PM_LAYER_ID_W = 1;
-localparam integer PM_LAST_LSB = 88;
+localparam integer PM_LAST_LSB = 89;
 localparam integer PM_LAST_W = 1;
 
 // Tile word
