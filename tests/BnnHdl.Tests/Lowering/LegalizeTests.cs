@@ -94,4 +94,68 @@ public sealed class LegalizeTests
         Assert.Equal(new DotGeometry(1, 1, Padding.None, 1, EquatableArray.From(new GroupRange(0, 4, 0, 3)), 0), fc.Geometry);
         Assert.Equal("Linear", fc.SourceOp);
     }
+
+    [Fact]
+    public void A_cross_channel_pool_fuses_only_after_a_threshold_fed_only_by_its_dot_product()
+    {
+        var b = new NetworkBuilder("xcp-bad");
+        var x = b.Input(4, 4, 4);
+        var t1 = b.MultiThreshold(b.Conv2d(x, 8, 1, name: "c1"), DataType.U(2), name: "t1");
+        // t1 feeds the pool and c2: the thresholded values must be stored, so no fusion.
+        var p1 = b.CrossChannelMaxPool(t1, 2, name: "p1");
+        var t2 = b.MultiThreshold(b.Conv2d(t1, 8, 1, name: "c2"), DataType.B, name: "t2");
+        // A pool of a pool: its input is no threshold.
+        var p2 = b.CrossChannelMaxPool(b.CrossChannelMaxPool(t2, 2, name: "p2a"), 2, name: "p2b");
+        // t3 is a network output as well as the pool's input.
+        var t3 = b.MultiThreshold(b.Conv2d(p1, 8, 1, name: "c3"), DataType.B, name: "t3");
+        b.Output(p2, t3, b.CrossChannelMaxPool(t3, 4, name: "p3"));
+        var g = FillParameters(b.Build(), SeededRandom.For(4, "xcp-bad"));
+
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
+        const string Unfusable = "not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it";
+        Assert.Equal(
+        [
+            $"layer 'p1' (CrossChannelMaxPool): {Unfusable}",
+            $"layer 'p2b' (CrossChannelMaxPool): {Unfusable}",
+            $"layer 'p3' (CrossChannelMaxPool): {Unfusable}",
+        ], e.Problems);
+    }
+
+    [Fact]
+    public void A_cross_channel_pool_group_must_divide_P_and_fit_the_convolution_groups()
+    {
+        var b = new NetworkBuilder("xcp-groups");
+        var x = b.Input(6, 4, 4);
+        // Two conv groups of 3 outputs: a pair would straddle channels 2 and 3.
+        var a = b.CrossChannelMaxPool(
+            b.MultiThreshold(b.Conv2d(x, 6, 1, groups: 2, name: "c1"), DataType.U(2), name: "t1"), 2, name: "pair");
+        var quad = b.CrossChannelMaxPool(
+            b.MultiThreshold(b.Conv2d(a, 8, 1, name: "c2"), DataType.B, name: "t2"), 4, name: "quad");
+        var oct = b.CrossChannelMaxPool(
+            b.MultiThreshold(b.Conv2d(quad, 8, 1, name: "c3"), DataType.B, name: "t3"), 8, name: "oct");
+        b.Output(oct);
+        var g = FillParameters(b.Build(), SeededRandom.For(5, "xcp-groups"));
+
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, new EngineConfig(2, 8)));
+        Assert.Equal(
+        [
+            "layer 'pair' (CrossChannelMaxPool): group G=2 straddles a convolution group of 'c1' (its output channel ranges must start and end at multiples of G)",
+            "layer 'quad' (CrossChannelMaxPool): group G=4 does not divide P=2, the engine's output channels per tile",
+            "layer 'oct' (CrossChannelMaxPool): group G=8 is not supported by engine v1 (it pools 2 or 4 channels)",
+        ], e.Problems);
+    }
+
+    [Fact]
+    public void A_fused_cross_channel_pool_is_stored_instead_of_the_threshold()
+    {
+        var b = new NetworkBuilder("xcp");
+        var x = b.Input(4, 2, 2);
+        var t = b.MultiThreshold(b.Conv2d(x, 8, 1, name: "c"), DataType.U(2), name: "t");
+        b.Output(b.CrossChannelMaxPool(t, 4, name: "p"));
+        var legal = Legalize.Run(FillParameters(b.Build(), SeededRandom.For(6, "xcp")), Config);
+        Assert.Equal("p = CrossChannelMaxPool(t) G=4 -> 2x2x2 U2 [0, 3]", legal.Nodes[2].Dump());
+        var fused = FuseThresholds.Run(legal);
+        var layer = Assert.Single(fused.Layers);
+        Assert.Equal(("t", "p", 2), (layer.Threshold!.Name, layer.Out.Name, layer.PoolLog2));
+    }
 }
