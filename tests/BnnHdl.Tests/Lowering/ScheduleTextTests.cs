@@ -24,4 +24,13 @@ public sealed class ScheduleTextTests
         var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32));
         Snapshot.Match(ScheduleText.Format(program), "schedule-dense-mix-16x32.txt");
     }
+
+    [Fact]
+    public void Xcp_mix_schedule_shows_the_pooling()
+    {
+        var g = ModelZoo.Build(XcpMixModel.Name);
+        g = RandomParameters.Fill(g, InputImages.Random(g.Input.Output, 11), 11);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(4, 8));
+        Snapshot.Match(ScheduleText.Format(program), "schedule-xcp-mix-4x8.txt");
+    }
 }
