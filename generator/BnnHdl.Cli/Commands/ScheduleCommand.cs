@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BnnHdl.Lowering;
+using BnnHdl.Reports;
 
 namespace BnnHdl.Cli.Commands;
 
@@ -10,14 +11,17 @@ public static class ScheduleCommand
     {
         var command = new Command("schedule",
             "Lower a network onto the engine and print the program readably: the datapath widths and memories,\n" +
-            "the feature-memory regions, and per layer the loop nest, tiling and predicted cycles.");
+            "the feature-memory regions, per layer the loop nest, tiling and predicted cycles, and the lane\n" +
+            "utilization of every layer (binary MACs / (cycles x P x S)).");
         var run = new RunOptions(command);
         var engine = new EngineOptions(command);
         command.SetAction(parsed =>
         {
             var config = engine.Config(parsed);
             var net = run.Prepare(parsed, console);
-            console.Out.Write(ScheduleText.Format(LoweringPipeline.Lower(net.Graph, config)));
+            var program = LoweringPipeline.Lower(net.Graph, config);
+            console.Out.Write(ScheduleText.Format(program));
+            console.Out.Write('\n' + EngineUtilization.Of(program).Format());
             return 0;
         });
         return command;

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using BnnHdl.Engine;
+using BnnHdl.Lowering;
+using BnnHdl.Network;
+
+namespace BnnHdl.Reports;
+
+/// <summary>One engine layer's lane utilization: binary MACs / (cycles x P x S).</summary>
+public sealed record LayerUtilization(string Name, string Kind, long BinaryMacs, long Cycles, double Utilization);
+
+/// <summary>Utilization of every layer and of the whole run, for one engine configuration.</summary>
+public sealed record EngineUtilization(string Network, EngineConfig Config, EquatableArray<LayerUtilization> Layers,
+    long BinaryMacs, long Cycles, double Utilization)
+{
+    /// <summary>
+    /// A read-only analysis of a lowered program. A binary MAC is one lane of one input
+    /// bit-plane (a U(k) activation times a weight is k binary MACs, a B activation one);
+    /// the cycles are the cycle model's, so the figure is deterministic and testable.
+    /// </summary>
+    public static EngineUtilization Of(LoweredProgram program)
+    {
+        var cycles = CycleModel.Predict(program);
+        long lanes = (long)program.Config.P * program.Config.S;
+        var layers = new List<LayerUtilization>();
+        for (int k = 0; k < program.Layers.Count; k++)
+        {
+            var dot = program.Layers[k].Source.Dot;
+            long macs = BinaryMacsOf(dot);
+            layers.Add(new LayerUtilization(dot.Name, Kind(dot), macs, cycles.Layers[k], (double)macs / (cycles.Layers[k] * lanes)));
+        }
+        long total = layers.Sum(l => l.BinaryMacs);
+        return new EngineUtilization(program.Name, program.Config, layers.ToEquatableArray(), total, cycles.Total,
+            (double)total / (cycles.Total * lanes));
+    }
+
+    private static long BinaryMacsOf(DotNode dot)
+    {
+        int planes = dot.In.Type.IsBipolar ? 1 : dot.In.Type.Bits;
+        long perPosition = dot.Geometry.Groups.Sum(g => (long)g.OutCount * g.InCount) * dot.Geometry.Taps;
+        return perPosition * dot.Out.Shape.Positions * planes;
+    }
+
+    /// <summary>The layer kinds the utilization goals of the engine are stated for.</summary>
+    public static string Kind(DotNode dot)
+    {
+        var g = dot.Geometry;
+        bool depthwise = g.Groups.Count > 1 && g.Groups.All(r => r.InCount == 1);
+        bool strip = (g.Kernel.Y == 1) != (g.Kernel.X == 1);
+        string shape = string.Create(CultureInfo.InvariantCulture, $"{g.Kernel.Y}x{g.Kernel.X}");
+        if (depthwise) return (strip ? "strip " : "depthwise ") + shape;
+        if (g.Groups.Count > 1) return "grouped " + shape;
+        return (dot.SourceOp == "Linear" ? "linear " : "dense ") + shape;
+    }
+
+    /// <summary>A table: per layer kind, binary MACs, cycles and utilization; then the run.</summary>
+    public string Format()
+    {
+        var sb = new StringBuilder();
+        sb.Append(Invariant($"utilization of '{Network}' at P x S = {Config.P} x {Config.S} (binary MACs / (cycles x P x S))\n"));
+        int nameWidth = Math.Max(5, Layers.Max(l => l.Name.Length));
+        int kindWidth = Math.Max(4, Layers.Max(l => l.Kind.Length));
+        sb.Append(Invariant($"  {"layer".PadRight(nameWidth)}  {"kind".PadRight(kindWidth)}  {"binary MACs",14}  {"cycles",10}  {"util",6}\n"));
+        foreach (var l in Layers)
+            sb.Append(Invariant($"  {l.Name.PadRight(nameWidth)}  {l.Kind.PadRight(kindWidth)}  {l.BinaryMacs,14:N0}  {l.Cycles,10:N0}  {l.Utilization,6:P1}\n"));
+        sb.Append(Invariant($"  {"total".PadRight(nameWidth)}  {"".PadRight(kindWidth)}  {BinaryMacs,14:N0}  {Cycles,10:N0}  {Utilization,6:P1}\n"));
+        return sb.ToString();
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,50 @@
+using BnnHdl.Engine;
+using BnnHdl.Golden;
+using BnnHdl.Lowering;
+using BnnHdl.Network;
+using BnnHdl.Quant;
+using BnnHdl.Reports;
+
+namespace BnnHdl.Tests.Reports;
+
+public class EngineUtilizationTests
+{
+    private static LoweredProgram Lower(Graph g, int p, int s)
+    {
+        var input = InputImages.Random(g.Input.Output, 3);
+        return LoweringPipeline.Lower(RandomParameters.Fill(g, input, 3), new EngineConfig(p, s));
+    }
+
+    [Fact]
+    public void Binary_macs_count_input_planes_and_cycles_come_from_the_cycle_model()
+    {
+        var b = new NetworkBuilder("u");
+        var x = b.Input(4, 6, 6, DataType.U(2));
+        var dw = b.MultiThreshold(b.DepthwiseConv2d(x, new Pair(1, 5), pad: new Padding(0, 2, 0, 2), name: "strip"), DataType.B, name: "strip.q");
+        var full = b.MultiThreshold(b.Conv2d(dw, 8, 3, pad: 1, padValue: -1, name: "dense"), DataType.U(2), name: "dense.q");
+        b.Output(b.Linear(full, 3, name: "fc"));
+        var program = Lower(b.Build(), 4, 8);
+        var u = EngineUtilization.Of(program);
+        var cycles = CycleModel.Predict(program);
+
+        // strip: 4 channels x 5 taps x 36 positions x 2 planes; dense: 8 x 4 x 9 x 36 x 1 (B input); fc: 3 x 8 x 36 x 2.
+        Assert.Equal([1_440L, 10_368L, 1_728L], u.Layers.Select(l => l.BinaryMacs));
+        Assert.Equal(["strip 1x5", "dense 3x3", "linear 1x1"], u.Layers.Select(l => l.Kind));
+        Assert.Equal(cycles.Layers, u.Layers.Select(l => l.Cycles));
+        for (int k = 0; k < 3; k++)
+            Assert.Equal((double)u.Layers[k].BinaryMacs / (cycles.Layers[k] * 32), u.Layers[k].Utilization);
+        Assert.Equal((double)13_536 / (cycles.Total * 32), u.Utilization);
+    }
+
+    [Fact]
+    public void A_dense_layer_with_a_full_reduction_keeps_the_lanes_busy_on_4x8()
+    {
+        // dense-mix's down.conv: 16 U2 inputs fill both 8-lane blocks, 12 outputs fill 3 tiles of 4 PEs;
+        // the write-back cycles (2 + 1 threshold + 1 plane per position) keep it under 100 %.
+        var program = Lower(BnnHdl.Zoo.ModelZoo.Build("dense-mix"), 4, 8);
+        var down = EngineUtilization.Of(program).Layers.Single(l => l.Name == "down.conv");
+        Assert.Equal(12L * 16 * 9 * 64 * 2, down.BinaryMacs);
+        Assert.Equal(7_688, down.Cycles);
+        Assert.InRange(down.Utilization, 0.899, 0.9);
+    }
+}
