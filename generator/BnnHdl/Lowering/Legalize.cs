@@ -37,10 +37,11 @@ public static class Legalize
             if (layer.Op is CrossChannelMaxPoolOp pool)
             {
                 var threshold = graph[layer.Inputs[0]];
-                if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold) || !FeedsOnlyNext(graph[threshold.Inputs[0]]))
+                if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold)
+                    || graph[threshold.Inputs[0]] is not { Op: Conv2dOp or LinearOp } dot || !FeedsOnlyNext(dot))
                     problems.Add($"{where}: not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
                 else
-                    problems.AddRange(PoolProblems(where, pool.Group, graph, graph[threshold.Inputs[0]], config));
+                    problems.AddRange(PoolProblems(where, pool.Group, graph, dot, config));
                 nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
                 continue;
             }

@@ -51,7 +51,7 @@ public class ModelZooTests
     public void Unknown_model_lists_the_known_ones()
     {
         var e = Assert.Throws<BnnHdlException>(() => ModelZoo.Build("resnet50"));
-        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, mobilenetv2, mobilefacenet, tinyyolov2", e.Message);
+        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, mobilenetv2, mobilefacenet, tinyyolov2", e.Message);
     }
 
     [Fact]
