@@ -33,7 +33,9 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "bnn-hdl" : "bnn-hdl " + parsed.CommandResult.Command.Name;
-            stderr.WriteLine($"bnn-hdl: error: {OneLine(parsed.Errors[0].Message)} (see '{command} --help')");
+            // An unknown word explains more than the "required command" error that accompanies it.
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            stderr.WriteLine($"bnn-hdl: error: {OneLine(error.Message)} (see '{command} --help')");
             return UsageError;
         }
         try

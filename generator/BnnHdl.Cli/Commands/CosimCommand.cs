@@ -1,5 +1,7 @@
 using System.CommandLine;
 using BnnHdl.Cosim;
+using BnnHdl.Emit;
+using BnnHdl.Engine;
 using BnnHdl.Lowering;
 using BnnHdl.Reference;
 
@@ -44,13 +46,17 @@ public static class CosimCommand
         {
             var config = engine.Config(parsed);
             var kind = parsed.GetValue(simulator) == "icarus" ? SimulatorKind.Icarus : SimulatorKind.Verilator;
+            string? rtlOption = parsed.GetValue(rtl)?.ToString();
+            if (rtlOption != null) RtlFolder.Check(rtlOption); // fail on a bad --rtl before the long work
             var net = run.Prepare(parsed, console);
-            string dir = parsed.GetValue(rtl)?.ToString() ?? Path.Combine("rtl-out", net.Graph.Name);
+            string dir = rtlOption ?? Path.Combine("rtl-out", net.Graph.Name);
             var program = LoweringPipeline.Lower(net.Graph, config);
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
             console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config})");
             string? tracePath = parsed.GetValue(trace)?.ToString();
-            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions { TracePath = tracePath });
+            // A run that takes twice the predicted cycles has hung: stop it there.
+            long limit = 2 * CycleModel.Predict(program).Total + 1000;
+            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions { TracePath = tracePath, MaxCycles = limit });
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
             if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
             var verdict = CosimVerdict.Of(report, reference);

@@ -11,6 +11,9 @@ namespace BnnHdl.Engine;
 /// </summary>
 public sealed record EngineConfig
 {
+    /// <summary>Largest P or S: a weight word is P x S bits.</summary>
+    public const int MaxLanes = 1024;
+
     public int P { get; }
     public int S { get; }
     /// <summary>Largest k of a U(k) activation the engine takes (input or thresholded output).</summary>
@@ -22,7 +25,8 @@ public sealed record EngineConfig
         var problems = new List<string>();
         if (p < 1) problems.Add("P must be at least 1");
         if (s < 1) problems.Add("S must be at least 1");
-        if (p >= 1 && s >= 1 && p > s) problems.Add("P must not exceed S");
+        if (p > MaxLanes || s > MaxLanes) problems.Add($"P and S must be at most {MaxLanes}");
+        else if (p >= 1 && s >= 1 && p > s) problems.Add("P must not exceed S");
         else if (p >= 1 && s >= 1 && s % p != 0) problems.Add("S must be a multiple of P");
         if (maxActivationBits is < 1 or > 8) problems.Add("maximum activation bits must be 1 to 8");
         if (problems.Count > 0)

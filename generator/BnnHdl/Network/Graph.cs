@@ -36,6 +36,8 @@ public sealed partial record Graph(string Name, EquatableArray<Layer> Layers, Eq
     {
         var problems = new List<string>();
         var known = new Dictionary<string, TensorInfo>();
+        if (!ValidName().IsMatch(Name))
+            problems.Add($"the network name '{Name}' must use letters, digits, '_', '.' and '-' only (it names output folders)");
         if (Layers.Count == 0 || Layers[0].Op is not InputOp) problems.Add("the first layer must be the input");
         foreach (var layer in Layers)
         {

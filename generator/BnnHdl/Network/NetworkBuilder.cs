@@ -113,8 +113,11 @@ public sealed class NetworkBuilder(string name)
     /// <summary>The finished network, or one exception listing every problem found.</summary>
     public Graph Build()
     {
-        var problems = new List<string>(_problems);
-        if (_layers.Count == 0) problems.Add("the network has no layers");
+        var problems = new List<string>();
+        if (!Graph.ValidName().IsMatch(Name))
+            problems.Add($"the network name '{Name}' must use letters, digits, '_', '.' and '-' only (it names output folders)");
+        problems.AddRange(_problems);
+        if (_tensors.Count == 0) problems.Add("the network has no layers");
         if (_outputs.Count == 0 && _layers.Count > 0 && problems.Count == 0)
             problems.Add("the network has no outputs (call Output(...))");
         if (problems.Count > 0) throw new ValidationException($"network '{Name}'", problems);
@@ -136,8 +139,8 @@ public sealed class NetworkBuilder(string name)
         if (!Graph.ValidName().IsMatch(name))
             _problems.Add($"layer '{name}': names use letters, digits, '_', '.' and '-' only");
         if (_tensors.ContainsKey(name)) { _problems.Add($"layer '{name}' is defined twice"); return placeholder; }
-        if (op is InputOp && _layers.Count > 0) _problems.Add($"layer '{name}': a network has one input, added first");
-        if (op is not InputOp && _layers.Count == 0) _problems.Add($"layer '{name}': add the input before any other layer");
+        if (op is InputOp && _tensors.Count > 0) _problems.Add($"layer '{name}': a network has one input, added first");
+        if (op is not InputOp && _tensors.Count == 0) _problems.Add($"layer '{name}': add the input before any other layer");
         foreach (var x in inputs)
             if (!_failed.Contains(x.Name) && (!_tensors.TryGetValue(x.Name, out var known) || known != x))
                 _problems.Add($"layer '{name}' reads '{x.Name}', which is not a tensor of this network");

@@ -8,6 +8,9 @@ namespace BnnHdl.Network;
 /// </summary>
 public static partial class ShapeInference
 {
+    /// <summary>Largest tensor the tools handle (values, not bits): 2^28, e.g. 3 x 9459 x 9459.</summary>
+    public const long MaxTensorValues = 1L << 28;
+
     public static TensorInfo? Infer(string name, Op op, IReadOnlyList<TensorInfo> inputs, LayerParams p, List<string> problems)
     {
         var report = new Report(name, op, problems);
@@ -50,6 +53,8 @@ public static partial class ShapeInference
         };
         if (op is not (Conv2dOp or LinearOp or MultiThresholdOp) && !IsEmpty(p))
             report.Add("takes no parameters");
+        if (result is not null && result.Shape.Size > MaxTensorValues)
+            report.Add($"output {result.Shape} holds {result.Shape.Size:N0} values; a tensor holds at most {MaxTensorValues:N0}");
         return problems.Count > before ? null : result;
     }
 

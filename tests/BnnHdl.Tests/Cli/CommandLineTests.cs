@@ -20,6 +20,21 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void An_unknown_command_is_named()
+    {
+        var r = CliRunner.Run("frob");
+        Assert.Equal((2, "bnn-hdl: error: Unrecognized command or argument 'frob'. (see 'bnn-hdl --help')\n"), (r.ExitCode, r.Error));
+    }
+
+    [Fact]
+    public void An_input_too_large_for_a_tensor_is_refused_in_one_line()
+    {
+        var r = CliRunner.Run("describe", "--model", "dense-mix", "--input", "3,65536,65536");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("bnn-hdl: error: network 'dense-mix': layer 'input' (Input): output 3x65536x65536 holds 12,884,901,888 values; a tensor holds at most 268,435,456\n", r.Error);
+    }
+
+    [Fact]
     public void A_missing_network_is_explained()
     {
         var r = CliRunner.Run("describe");

@@ -87,7 +87,14 @@ public class ScheduleCommandTests
         // Layer 0: 1 tile x 256 positions x (72 beats + 7 write-back) + 2 tile setup + 2 layer setup.
         Assert.Contains("layer 0: stem.conv (Conv2d + stem.act) -> stem.act\n", r.Out);
         Assert.Contains("  cycles: 20228\n", r.Out);
-        Assert.Matches(@"\ntotal: \d+ cycles \(\d+ in layers \+ 1 start\)\n$", r.Out);
+        Assert.Matches(@"\ntotal: \d+ cycles \(\d+ in layers \+ 1 start\)\n\nutilization of 'dense-mix' at P x S = 16 x 32", r.Out);
+    }
+
+    [Fact]
+    public void An_oversized_engine_is_refused_before_any_work()
+    {
+        var r = CliRunner.Run("schedule", "--model", "dense-mix", "--pe", "65536", "--lanes", "65536");
+        Assert.Equal((1, "bnn-hdl: error: engine configuration 65536x65536 (P x S): P and S must be at most 1024\n"), (r.ExitCode, r.Error));
     }
 
     [Fact]

@@ -158,6 +158,15 @@ public class NetworkBuilderTests
     }
 
     [Fact]
+    public void The_network_name_must_be_usable_as_a_folder_name()
+    {
+        var b = new NetworkBuilder("../escape");
+        b.Output(b.Conv2d(b.Input(1, 2, 2), 1, 1, name: "c"));
+        var e = Assert.Throws<ValidationException>(() => b.Build());
+        Assert.Equal("network '../escape': the network name '../escape' must use letters, digits, '_', '.' and '-' only (it names output folders)", e.Message);
+    }
+
+    [Fact]
     public void Dump_is_stable_text()
     {
         var b = new NetworkBuilder("dump");
