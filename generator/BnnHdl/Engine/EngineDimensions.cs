@@ -17,6 +17,8 @@ public enum EngineUnits
     PadOne = 8,
     /// <summary>Cross-channel max pooling of adjacent PEs at write-back.</summary>
     CrossChannelPool = 16,
+    /// <summary>A residual Add: a stored tensor read and added to the accumulator at write-back.</summary>
+    ResidualAdd = 32,
 }
 
 /// <summary>

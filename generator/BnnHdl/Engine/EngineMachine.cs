@@ -95,11 +95,12 @@ internal sealed class EngineMachine
         long rowOrigin = d.InBase - d.PadStep;
         int iy0 = -d.Pt;
         long outAddress = d.OutBase + tile.OutOff;
+        long resAddress = d.ResBase + tile.ResOff;
         for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy)
         {
             long origin = rowOrigin;
             int ix0 = -d.Pl;
-            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutPixStep)
+            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutPixStep, resAddress += d.ResPixStep)
             {
                 Array.Clear(_cross);
                 long corr = 0;
@@ -139,22 +140,24 @@ internal sealed class EngineMachine
                         }
                     }
                 }
-                cycles += WriteBack(d, tile, corr, outAddress, writeMask, data);
+                cycles += WriteBack(d, tile, corr, outAddress, resAddress, writeMask, data);
             }
         }
         return cycles;
     }
 
     /// <summary>
-    /// Forms acc, compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
+    /// Forms acc, adds the residual (read plane by plane from feature memory, one cycle per
+    /// plane plus the add), compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
     /// of their values, combinational in the write cycles) and writes the output planes.
     /// </summary>
-    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long outAddress, ulong[] writeMask, ulong[] data)
+    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
     {
-        long cycles = 2; // drain of the last beat + the cycle that forms acc
+        long cycles = 2 + d.ResidualCycles; // drain of the last beat + the cycle that forms acc (+ residual reads + add)
         for (int i = 0; i < tile.Active; i++)
         {
             long acc = (_cross[i] << d.Sc) - (d.Corr == 1 ? corr << d.Sk : 0) + _bias[i];
+            if (d.ResKind != LayerDescriptor.ResNone) acc = (acc << d.Sa) + (Residual(d, tile.ResLane0 + i, resAddress) << d.Sb);
             if (d.OutRaw == 1) { _value[i] = acc; continue; }
             long count = 0;
             for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[i][j] ? 1 : 0;
@@ -179,6 +182,22 @@ internal sealed class EngineMachine
             cycles++;
         }
         return cycles;
+    }
+
+    /// <summary>
+    /// The residual value on lane <paramref name="lane"/> of the res_k planes from
+    /// <paramref name="address"/>: unsigned planes (U(k)), two's complement (I(w): the top plane
+    /// counts negative) or the stored bit u as 2u - 1 (B).
+    /// </summary>
+    private long Residual(LayerDescriptor d, int lane, long address)
+    {
+        long r = 0;
+        for (int p = 0; p < d.ResK; p++)
+        {
+            long bit = (long)WideBits.Get(_fm[address + p], lane, 1) << p;
+            r += d.ResKind == LayerDescriptor.ResSigned && p == d.ResK - 1 ? -bit : bit;
+        }
+        return d.ResKind == LayerDescriptor.ResBipolar ? (r << 1) - 1 : r;
     }
 
     /// <summary>Reads the tile's folded biases and thresholds (tb + 0, tb + 1 .. tb + n) into the PE registers.</summary>

@@ -19,7 +19,11 @@ public static class AllocateFeatureMemory
         for (int i = 0; i < graph.Layers.Count; i++) born[graph.Layers[i].Out.Name] = i + 1;
         var dies = new Dictionary<string, int>(born);
         for (int i = 0; i < graph.Layers.Count; i++)
+        {
             dies[graph.Layers[i].In.Name] = Math.Max(dies[graph.Layers[i].In.Name], i + 1);
+            // A fused residual Add reads its stored operand at this layer's write-back.
+            if (graph.Layers[i].Add is { } add) dies[add.Residual.Name] = Math.Max(dies[add.Residual.Name], i + 1);
+        }
         foreach (var o in graph.Outputs) dies[o] = FmRegion.End;
 
         var tensors = new List<TensorInfo> { graph.Input };

@@ -48,6 +48,7 @@ public static class BuildImages
             if (d.Corr == 1) units |= EngineUnits.Correction;
             if (d.PadOne == 1) units |= EngineUnits.PadOne;
             if (d.XcpLog2 > 0) units |= EngineUnits.CrossChannelPool;
+            if (d.ResKind != LayerDescriptor.ResNone) units |= EngineUnits.ResidualAdd;
         }
         var dimensions = new EngineDimensions(
             AccumulatorBits: aw, ThresholdBits: tw,
@@ -63,7 +64,8 @@ public static class BuildImages
     /// <summary>
     /// Signed width holding every value the datapath forms for this layer: cross << SC,
     /// -(corr << SK), their sum with bias', the accumulator's bounds and accMax + 1 (the
-    /// largest clamped threshold it is compared with).
+    /// largest clamped threshold it is compared with); with a fused residual Add also
+    /// acc << sa, r << sb, their sum and the sum's bounds.
     /// </summary>
     private static int AccumulatorWidth(ScheduledLayer layer, long[] bias)
     {
@@ -74,7 +76,16 @@ public static class BuildImages
         long cross = maxValue * maxTerms, corr = d.Corr == 1 ? cross : 0;
         long min = Math.Min(-(corr << d.Sk) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
         long max = Math.Max((cross << d.Sc) + Math.Max(bias.Max(), 0), layer.Source.Accumulator.Max + 1);
-        return WideBits.SignedWidth(min, max);
+        if (layer.Source.Add is { } add)
+        {
+            // sum = (acc << sa) + (r << sb): both shifted terms, any value the residual's planes
+            // can hold, their sum and the sum's bounds (plus one, the largest clamped threshold).
+            var r = add.Residual.Type;
+            long accLo = min << d.Sa, accHi = max << d.Sa, resLo = r.Min << d.Sb, resHi = r.Max << d.Sb;
+            min = new[] { accLo, resLo, accLo + resLo, layer.Source.Sum.Min }.Min();
+            max = new[] { accHi, resHi, accHi + resHi, layer.Source.Sum.Max + 1 }.Max();
+        }
+        return WideBits.SignedWidth(Math.Min(min, 0), Math.Max(max, 0));
     }
 
     private static MemoryImage Pack(string name, WordLayout layout, IReadOnlyList<IReadOnlyList<(string Name, long Value)>> words)

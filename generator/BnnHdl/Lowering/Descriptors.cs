@@ -8,6 +8,7 @@ namespace BnnHdl.Lowering;
 public sealed record LayerDescriptor(
     int InBase, int InH, int InW, int InCb, int InK, int PadOne,
     int OutBase, int OutCb, int OutK, int OutRaw, int NThr, int XcpLog2,
+    int ResKind, int ResBase, int ResK, int ResPixStep, int Sa, int Sb,
     int Oh, int Ow, int Kh, int Kw, int Pt, int Pl,
     int PixStep, int RowStep, int SxStep, int SyStep, int DxStep, int DyStep, int PadStep,
     int Sy, int Sx, int Dy, int Dx, int Sc, int Sk, int Corr,
@@ -17,6 +18,7 @@ public sealed record LayerDescriptor(
     [
         ("in_base", InBase), ("in_h", InH), ("in_w", InW), ("in_cb", InCb), ("in_k", InK), ("pad_one", PadOne),
         ("out_base", OutBase), ("out_cb", OutCb), ("out_k", OutK), ("out_raw", OutRaw), ("n_thr", NThr), ("xcp_log2", XcpLog2),
+        ("res_kind", ResKind), ("res_base", ResBase), ("res_k", ResK), ("res_pix_step", ResPixStep), ("sa", Sa), ("sb", Sb),
         ("oh", Oh), ("ow", Ow), ("kh", Kh), ("kw", Kw), ("pt", Pt), ("pl", Pl),
         ("pix_step", PixStep), ("row_step", RowStep), ("sx_step", SxStep), ("sy_step", SyStep),
         ("dx_step", DxStep), ("dy_step", DyStep), ("pad_step", PadStep),
@@ -31,14 +33,21 @@ public sealed record LayerDescriptor(
         return new LayerDescriptor(
             V("in_base"), V("in_h"), V("in_w"), V("in_cb"), V("in_k"), V("pad_one"),
             V("out_base"), V("out_cb"), V("out_k"), V("out_raw"), V("n_thr"), V("xcp_log2"),
+            V("res_kind"), V("res_base"), V("res_k"), V("res_pix_step"), V("sa"), V("sb"),
             V("oh"), V("ow"), V("kh"), V("kw"), V("pt"), V("pl"),
             V("pix_step"), V("row_step"), V("sx_step"), V("sy_step"), V("dx_step"), V("dy_step"), V("pad_step"),
             V("sy"), V("sx"), V("dy"), V("dx"), V("sc"), V("sk"), V("corr"),
             V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"));
     }
 
-    /// <summary>Beats of write-back per output position: drain + acc, one per threshold, one per output plane.</summary>
-    public int WriteBackCycles => 2 + NThr + OutK;
+    /// <summary>res_kind of a layer without a residual Add, and of U(k), B and I(w) residuals.</summary>
+    public const int ResNone = 0, ResUnsigned = 1, ResBipolar = 2, ResSigned = 3;
+
+    /// <summary>Residual read cycles per output position: one per residual plane plus the add (0 without a residual).</summary>
+    public int ResidualCycles => ResKind == ResNone ? 0 : ResK + 1;
+
+    /// <summary>Beats of write-back per output position: drain + acc, the residual reads and add, one per threshold, one per output plane.</summary>
+    public int WriteBackCycles => 2 + ResidualCycles + NThr + OutK;
 }
 
 /// <summary>
@@ -46,23 +55,25 @@ public sealed record LayerDescriptor(
 /// [<see cref="InLo"/>, <see cref="InHi"/>)) with a P-aligned block of output channels, of
 /// which <see cref="Active"/> PEs compute channels <see cref="Oc0"/> + i. With cross-channel
 /// pooling by G, <see cref="Lane0"/> and <see cref="OutOff"/> place the pooled channel
-/// Oc0 / G (its Active / G pooled values land on lanes Lane0 ..).
+/// Oc0 / G (its Active / G pooled values land on lanes Lane0 ..). With a residual Add, PE i
+/// reads lane <see cref="ResLane0"/> + i of the residual's words at offset <see cref="ResOff"/>
+/// (channel Oc0 + i; both 0 without a residual).
 /// </summary>
 public sealed record TileDescriptor(
     int Oc0, int Active, int InLo, int InHi, int CbLo, int CbOff, int Ncb, int NcbK,
-    int LaneLo, int LaneHi, int Lane0, int OutOff, int Wb, int Tb)
+    int LaneLo, int LaneHi, int Lane0, int OutOff, int ResLane0, int ResOff, int Wb, int Tb)
 {
     public IReadOnlyList<(string Name, long Value)> Fields() =>
     [
         ("oc0", Oc0), ("active", Active), ("in_lo", InLo), ("in_hi", InHi), ("cb_lo", CbLo), ("cb_off", CbOff),
         ("ncb", Ncb), ("ncb_k", NcbK), ("lane_lo", LaneLo), ("lane_hi", LaneHi), ("lane0", Lane0),
-        ("out_off", OutOff), ("wb", Wb), ("tb", Tb),
+        ("out_off", OutOff), ("res_lane0", ResLane0), ("res_off", ResOff), ("wb", Wb), ("tb", Tb),
     ];
 
     public static TileDescriptor FromFields(IReadOnlyDictionary<string, long> f)
     {
         int V(string name) => checked((int)f[name]);
         return new TileDescriptor(V("oc0"), V("active"), V("in_lo"), V("in_hi"), V("cb_lo"), V("cb_off"),
-            V("ncb"), V("ncb_k"), V("lane_lo"), V("lane_hi"), V("lane0"), V("out_off"), V("wb"), V("tb"));
+            V("ncb"), V("ncb_k"), V("lane_lo"), V("lane_hi"), V("lane0"), V("out_off"), V("res_lane0"), V("res_off"), V("wb"), V("tb"));
     }
 }

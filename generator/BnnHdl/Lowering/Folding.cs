@@ -38,14 +38,14 @@ public static class Folding
     /// <summary>
     /// t'[c][j] and the direction bit of each channel: q = #{j : s*acc >= t_j} is
     /// cnt = #{j : acc >= t_j} for s = +1 and n - #{j : acc >= 1 - t_j} for s = -1. Each t'
-    /// is clamped to [accMin, accMax + 1], which changes no count (every acc passes accMin,
-    /// none passes accMax + 1) and keeps the values as narrow as the accumulator.
+    /// is clamped to [accMin, accMax + 1] (of the residual sum when an Add is fused), which
+    /// changes no count (every acc passes accMin, none passes accMax + 1) and keeps the values as narrow as the accumulator.
     /// </summary>
     public static (long[] Values, bool[] Negated) Thresholds(FusedLayer layer)
     {
         var thr = layer.Threshold ?? throw new ArgumentException($"layer '{layer.Name}' has no threshold", nameof(layer));
         int n = thr.Count, channels = thr.Out.Shape.C;
-        long lo = layer.Accumulator.Min, hi = layer.Accumulator.Max + 1;
+        long lo = layer.Sum.Min, hi = layer.Sum.Max + 1;
         var values = new long[channels * n];
         var negated = new bool[channels];
         for (int c = 0; c < channels; c++)

@@ -7,19 +7,23 @@ namespace BnnHdl.Lowering;
 /// comparison happens at write-back and the accumulator is never stored. Legalize has
 /// checked that each threshold directly follows a dot product that feeds only it. A
 /// CrossChannelMaxPool after the threshold joins too: the PEs pool their thresholded values
-/// at write-back, so only the pooled channels are stored.
+/// at write-back, so only the pooled channels are stored. A residual Add directly after the
+/// dot product joins as well (before the threshold): its other operand is read from feature
+/// memory at write-back.
 /// </summary>
 public static class FuseThresholds
 {
     public static FusedGraph Run(LegalGraph graph)
     {
         var thresholdOf = graph.Nodes.OfType<ThresholdNode>().ToDictionary(t => t.In.Name);
+        var addOf = graph.Nodes.OfType<AddNode>().ToDictionary(a => a.In.Name);
         var poolOf = graph.Nodes.OfType<PoolNode>().ToDictionary(p => p.In.Name);
         var layers = graph.Nodes.OfType<DotNode>()
             .Select(dot =>
             {
-                var threshold = thresholdOf.GetValueOrDefault(dot.Out.Name);
-                return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name));
+                var add = addOf.GetValueOrDefault(dot.Out.Name);
+                var threshold = thresholdOf.GetValueOrDefault((add?.Out ?? dot.Out).Name);
+                return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name), add);
             })
             .ToEquatableArray();
         return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs);

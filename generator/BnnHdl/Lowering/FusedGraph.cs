@@ -6,23 +6,27 @@ namespace BnnHdl.Lowering;
 /// <summary>
 /// One engine layer: a dot product and, when fused, the MultiThreshold that requantizes its
 /// accumulator at write-back, and when fused after that, the CrossChannelMaxPool that pools
-/// groups of adjacent thresholded channels before they are stored. Without a threshold the
-/// layer writes the raw accumulator.
+/// groups of adjacent thresholded channels before they are stored. A residual
+/// <see cref="Add"/> between the dot product and the threshold adds a stored tensor to the
+/// accumulator at write-back. Without a threshold the layer writes the raw accumulator (or
+/// the raw sum).
 /// </summary>
-public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode? Pool = null)
+public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode? Pool = null, AddNode? Add = null)
 {
     public string Name => Dot.Name;
     public TensorInfo In => Dot.In;
     /// <summary>The accumulator: its bounds clamp the thresholds and size the datapath.</summary>
     public TensorInfo Accumulator => Dot.Out;
-    /// <summary>The tensor this layer stores: the pool's output, the threshold's, or the accumulator itself.</summary>
-    public TensorInfo Out => Pool?.Out ?? Threshold?.Out ?? Dot.Out;
+    /// <summary>What the threshold compares (or the raw write-back stores): the Add's sum, or the accumulator.</summary>
+    public TensorInfo Sum => Add?.Out ?? Dot.Out;
+    /// <summary>The tensor this layer stores: the pool's output, the threshold's, the sum or the accumulator itself.</summary>
+    public TensorInfo Out => Pool?.Out ?? Threshold?.Out ?? Sum;
     /// <summary>log2 of the cross-channel pooling group (0 = no pooling).</summary>
     public int PoolLog2 => Pool?.Log2 ?? 0;
     public bool IsRaw => Threshold is null;
 
     public string Dump() =>
-        Dot.Dump() + (Threshold is null ? "\n    raw accumulator out" : "\n    fused " + Threshold.Dump())
+        Dot.Dump() + (Add is null ? "" : "\n    fused " + Add.Dump()) + (Threshold is null ? (Add is null ? "\n    raw accumulator out" : "\n    raw sum out") : "\n    fused " + Threshold.Dump())
         + (Pool is null ? "" : "\n    fused " + Pool.Dump());
 }
 

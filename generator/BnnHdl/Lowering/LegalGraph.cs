@@ -58,6 +58,19 @@ public sealed record ThresholdNode(
 }
 
 /// <summary>
+/// An Add (SPEC 3.5) of a dot product's accumulator <see cref="LegalNode.In"/> (shifted by
+/// <see cref="ShiftAcc"/>) and a <see cref="Residual"/> tensor already in feature memory
+/// (shifted by <see cref="ShiftRes"/>): sum = (acc &lt;&lt; sa) + (r &lt;&lt; sb), whatever
+/// the operand order of the source layer.
+/// </summary>
+public sealed record AddNode(string Name, TensorInfo In, TensorInfo Out, TensorInfo Residual, int ShiftAcc, int ShiftRes)
+    : LegalNode(Name, In, Out)
+{
+    public override string Dump() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name} = Add({In.Name} << {ShiftAcc}, {Residual.Name}: {Residual.Type} << {ShiftRes}) -> {Out}");
+}
+
+/// <summary>
 /// A CrossChannelMaxPool (SPEC 3.6) of <see cref="Group"/> adjacent channels of a fused
 /// threshold's output: out[c] = max over in[c * G + g], g &lt; G.
 /// </summary>
@@ -72,8 +85,8 @@ public sealed record PoolNode(string Name, TensorInfo In, TensorInfo Out, int Gr
 
 /// <summary>
 /// The output of <see cref="Legalize"/>: a network the engine can run, in topological order,
-/// made only of dot products, the thresholds that directly follow them and the cross-channel
-/// pools that directly follow those.
+/// made only of dot products, the residual Adds that directly follow them, the thresholds
+/// that directly follow either and the cross-channel pools that directly follow those.
 /// </summary>
 public sealed record LegalGraph(string Name, TensorInfo Input, EquatableArray<LegalNode> Nodes, EquatableArray<string> Outputs)
 {

@@ -7,7 +7,8 @@ namespace BnnHdl.Lowering;
 /// <summary>
 /// First lowering pass: checks that engine v1 can run every layer and rewrites the graph into
 /// its vocabulary (<see cref="LegalGraph"/>). Engine v1 runs Conv2d and Linear, each either
-/// alone (raw accumulator output) or followed by a MultiThreshold that it feeds exclusively,
+/// alone (raw accumulator output) or followed by a residual Add with a tensor already in
+/// feature memory, then either alone or followed by a MultiThreshold that it feeds exclusively,
 /// so the two can be fused, optionally followed in turn by a CrossChannelMaxPool(G) that the
 /// threshold feeds exclusively (pooled at write-back; G divides P and never straddles a
 /// convolution group). Every problem is collected and reported together.
@@ -19,11 +20,12 @@ public static class Legalize
         var problems = new List<string>();
         var consumers = graph.Layers.SelectMany(l => l.Inputs).GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
         var nodes = new List<LegalNode>();
+        var index = graph.Layers.Select((l, k) => (l.Name, k)).ToDictionary(e => e.Name, e => e.k);
 
         foreach (var layer in graph.Layers.Skip(1))
         {
             string where = $"layer '{layer.Name}' ({layer.Op.OpName})";
-            if (layer.Op is not (Conv2dOp or LinearOp or MultiThresholdOp or CrossChannelMaxPoolOp))
+            if (layer.Op is not (Conv2dOp or LinearOp or MultiThresholdOp or CrossChannelMaxPoolOp or AddOp))
             {
                 problems.Add($"{where}: not supported by engine v1");
                 continue;
@@ -38,19 +40,36 @@ public static class Legalize
             {
                 var threshold = graph[layer.Inputs[0]];
                 if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold)
-                    || graph[threshold.Inputs[0]] is not { Op: Conv2dOp or LinearOp } dot || !FeedsOnlyNext(dot))
+                    || DotBehind(graph[threshold.Inputs[0]]) is not { } dot)
                     problems.Add($"{where}: not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
                 else
                     problems.AddRange(PoolProblems(where, pool.Group, graph, dot, config));
                 nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
                 continue;
             }
+            if (layer.Op is AddOp add)
+            {
+                int acc = AccOperand(layer);
+                if (acc < 0)
+                {
+                    problems.Add($"{where}: not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)");
+                    continue;
+                }
+                var dot = graph[layer.Inputs[acc]];
+                var residual = graph[layer.Inputs[1 - acc]];
+                // The engine runs layers in order: the residual must be stored before the dot product runs.
+                if (index[residual.Name] > index[dot.Name])
+                    problems.Add($"{where}: operand '{residual.Name}' is computed after '{dot.Name}' (the residual must be stored before the layer it is added to runs)");
+                nodes.Add(new AddNode(layer.Name, dot.Output, layer.Output, residual.Output,
+                    acc == 0 ? add.ShiftA : add.ShiftB, acc == 0 ? add.ShiftB : add.ShiftA));
+                continue;
+            }
             if (layer.Op is MultiThresholdOp)
             {
                 var source = graph[layer.Inputs[0]];
-                bool fusable = source.Op is Conv2dOp or LinearOp && FeedsOnlyNext(source);
+                bool fusable = source.Op is Conv2dOp or LinearOp or AddOp && FeedsOnlyNext(source);
                 if (!fusable)
-                    problems.Add($"{where}: not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it");
+                    problems.Add($"{where}: not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it");
                 else if (TooWide(layer.Output.Type, config))
                     problems.Add($"{where}: output {layer.Output.Type} has more bits than the engine's maximum of {Bits(config)}");
                 nodes.Add(new ThresholdNode(layer.Name, input, layer.Output, layer.Params.Thresholds, layer.Params.Direction));
@@ -67,6 +86,30 @@ public static class Legalize
 
         // A layer can be fused with the one after it only when nothing else sees its output.
         bool FeedsOnlyNext(Layer l) => consumers.GetValueOrDefault(l.Name) == 1 && !graph.Outputs.Contains(l.Name);
+
+        // The operand of an Add that is its accumulator: a Conv2d / Linear feeding only the Add
+        // (the later one when both do; the earlier then writes its raw output), or -1.
+        int AccOperand(Layer add)
+        {
+            int best = -1;
+            for (int k = 0; k < 2; k++)
+            {
+                var operand = graph[add.Inputs[k]];
+                if (operand.Op is Conv2dOp or LinearOp && FeedsOnlyNext(operand)
+                    && (best < 0 || index[operand.Name] > index[add.Inputs[best]]))
+                    best = k;
+            }
+            return best;
+        }
+
+        // The dot product a threshold's source fuses with: the source itself, or the accumulator of a fused Add.
+        Layer? DotBehind(Layer source)
+        {
+            if (!FeedsOnlyNext(source)) return null;
+            if (source.Op is Conv2dOp or LinearOp) return source;
+            if (source.Op is AddOp && AccOperand(source) is var acc and >= 0) return graph[source.Inputs[acc]];
+            return null;
+        }
     }
 
     /// <summary>

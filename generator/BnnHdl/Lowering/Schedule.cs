@@ -23,11 +23,12 @@ public static class Schedule
             var layer = fused[id];
             var inRegion = memory.Region(layer.In.Name);
             var outRegion = memory.Region(layer.Out.Name);
+            var resRegion = layer.Add is null ? null : memory.Region(layer.Add.Residual.Name);
             int nThr = layer.Threshold?.Count ?? 0;
 
             var tiles = new List<TileDescriptor>();
             foreach (var group in layer.Dot.Geometry.Groups)
-                foreach (var tile in GroupTiles(group, inRegion.Planes, outRegion.Planes, layer.PoolLog2, config))
+                foreach (var tile in GroupTiles(group, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, layer.PoolLog2, config))
                 {
                     tiles.Add(tile with { Wb = wb, Tb = tb });
                     wb += layer.Dot.Geometry.Taps * tile.Ncb;
@@ -35,7 +36,7 @@ public static class Schedule
                 }
 
             layers.Add(new ScheduledLayer(layer, inRegion, outRegion,
-                Describe(layer, inRegion, outRegion, nThr, id, id == fused.Count - 1, tileBase, tiles.Count),
+                Describe(layer, inRegion, outRegion, resRegion, nThr, id, id == fused.Count - 1, tileBase, tiles.Count),
                 tiles.ToEquatableArray()));
             tileBase += tiles.Count;
         }
@@ -43,7 +44,7 @@ public static class Schedule
     }
 
     /// <summary>The tiles of one group: its output channels cut at multiples of P.</summary>
-    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int poolLog2, EngineConfig config)
+    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int resK, int poolLog2, EngineConfig config)
     {
         int s = config.S, p = config.P;
         int cbLo = group.InStart / s, cbHi = (group.InEnd - 1) / s, ncb = cbHi - cbLo + 1;
@@ -56,11 +57,13 @@ public static class Schedule
                 Oc0: oc0, Active: end - oc0, InLo: group.InStart, InHi: group.InEnd,
                 CbLo: cbLo, CbOff: cbLo * inK, Ncb: ncb, NcbK: ncb * inK,
                 LaneLo: group.InStart - cbLo * s, LaneHi: group.InEnd - cbHi * s,
-                Lane0: stored % s, OutOff: stored / s * outK, Wb: 0, Tb: 0);
+                Lane0: stored % s, OutOff: stored / s * outK,
+                // The residual has the un-pooled channels: PE i reads channel oc0 + i (resK = 0 without one).
+                ResLane0: resK == 0 ? 0 : oc0 % s, ResOff: oc0 / s * resK, Wb: 0, Tb: 0);
         }
     }
 
-    private static LayerDescriptor Describe(FusedLayer layer, FmRegion inR, FmRegion outR, int nThr, int id, bool last, int tileBase, int nTiles)
+    private static LayerDescriptor Describe(FusedLayer layer, FmRegion inR, FmRegion outR, FmRegion? resR, int nThr, int id, bool last, int tileBase, int nTiles)
     {
         var g = layer.Dot.Geometry;
         bool bipolarIn = layer.In.Type.IsBipolar, bipolarW = layer.Dot.WeightType == WeightType.Bipolar;
@@ -70,6 +73,10 @@ public static class Schedule
             // Only a B input padded with +1 reads stored ones outside the map; U(k) pads with 0, B with -1 as stored 0.
             PadOne: bipolarIn && g.PadValue > 0 && !g.Pad.IsNone ? 1 : 0,
             OutBase: outR.Base, OutCb: outR.ChannelBlocks, OutK: outR.Planes, OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr, XcpLog2: layer.PoolLog2,
+            ResKind: resR is null ? LayerDescriptor.ResNone
+                : resR.Type.IsBipolar ? LayerDescriptor.ResBipolar : resR.Type.IsUnsigned ? LayerDescriptor.ResUnsigned : LayerDescriptor.ResSigned,
+            ResBase: resR?.Base ?? 0, ResK: resR?.Planes ?? 0, ResPixStep: resR is null ? 0 : resR.ChannelBlocks * resR.Planes,
+            Sa: layer.Add?.ShiftAcc ?? 0, Sb: layer.Add?.ShiftRes ?? 0,
             Oh: outR.Shape.H, Ow: outR.Shape.W, Kh: g.Kernel.Y, Kw: g.Kernel.X, Pt: g.Pad.Top, Pl: g.Pad.Left,
             PixStep: pix, RowStep: row, SxStep: g.Stride.X * pix, SyStep: g.Stride.Y * row,
             DxStep: g.Dilation.X * pix, DyStep: g.Dilation.Y * row, PadStep: g.Pad.Top * row + g.Pad.Left * pix,
