@@ -7,7 +7,8 @@
 // Write-back forms the accumulator, counts thresholds (or keeps the raw value), pools
 // groups of 2^xcp_log2 adjacent PEs with a max comparator tree (cross-channel max pooling,
 // combinational in the write cycles) and writes one FM word per output bit-plane with a
-// per-bit mask.
+// per-bit mask. A fused residual Add reads the residual's planes for the tile's channels
+// (one FM word per plane) after acc is formed and adds (acc << sa) + (r << sb).
 //
 // Descriptor fields are read straight from the ROM output registers: a ROM's data stays
 // valid while its address is held, and the engine holds pc (program) and tt_ptr (tile
@@ -102,6 +103,12 @@ module bnn_engine #(
   wire [PM_OUT_RAW_W-1:0]      f_out_raw      = pm_rdata[PM_OUT_RAW_LSB      +: PM_OUT_RAW_W];
   wire [PM_N_THR_W-1:0]        f_n_thr        = pm_rdata[PM_N_THR_LSB        +: PM_N_THR_W];
   wire [PM_XCP_LOG2_W-1:0]     f_xcp_log2     = pm_rdata[PM_XCP_LOG2_LSB     +: PM_XCP_LOG2_W];
+  wire [PM_RES_KIND_W-1:0]     f_res_kind     = pm_rdata[PM_RES_KIND_LSB     +: PM_RES_KIND_W];
+  wire [PM_RES_BASE_W-1:0]     f_res_base     = pm_rdata[PM_RES_BASE_LSB     +: PM_RES_BASE_W];
+  wire [PM_RES_K_W-1:0]        f_res_k        = pm_rdata[PM_RES_K_LSB        +: PM_RES_K_W];
+  wire [PM_RES_PIX_STEP_W-1:0] f_res_pix_step = pm_rdata[PM_RES_PIX_STEP_LSB +: PM_RES_PIX_STEP_W];
+  wire [PM_SA_W-1:0]           f_sa           = pm_rdata[PM_SA_LSB           +: PM_SA_W];
+  wire [PM_SB_W-1:0]           f_sb           = pm_rdata[PM_SB_LSB           +: PM_SB_W];
   wire [PM_OH_W-1:0]           f_oh           = pm_rdata[PM_OH_LSB           +: PM_OH_W];
   wire [PM_OW_W-1:0]           f_ow           = pm_rdata[PM_OW_LSB           +: PM_OW_W];
   wire [PM_KH_W-1:0]           f_kh           = pm_rdata[PM_KH_LSB           +: PM_KH_W];
@@ -135,6 +142,8 @@ module bnn_engine #(
   wire [TT_TB_W-1:0]           f_tb           = tt_rdata[TT_TB_LSB           +: TT_TB_W];
   wire [TT_OUT_OFF_W-1:0]      f_out_off      = tt_rdata[TT_OUT_OFF_LSB      +: TT_OUT_OFF_W];
   wire [TT_LANE0_W-1:0]        f_lane0        = tt_rdata[TT_LANE0_LSB        +: TT_LANE0_W];
+  wire [TT_RES_LANE0_W-1:0]    f_res_lane0    = tt_rdata[TT_RES_LANE0_LSB    +: TT_RES_LANE0_W];
+  wire [TT_RES_OFF_W-1:0]      f_res_off      = tt_rdata[TT_RES_OFF_LSB      +: TT_RES_OFF_W];
 
   // ---------------------------------------------------------------------------------
   // State
@@ -149,7 +158,9 @@ module bnn_engine #(
                    ST_DRAIN = 4'd7,   // write-back 1: last beat's data accumulates
                    ST_FORM  = 4'd8,   // write-back 2: acc = cross << SC - corr << SK + bias
                    ST_THR   = 4'd9,   // n cycles: one threshold compared per cycle
-                   ST_WRITE = 4'd10;  // one cycle per output plane: masked FM write
+                   ST_WRITE = 4'd10,  // one cycle per output plane: masked FM write
+                   ST_RES   = 4'd11,  // res_k cycles: residual plane addresses presented
+                   ST_ADD   = 4'd12;  // last residual plane arrives: acc = (acc << sa) + (r << sb)
 
   reg  [3:0]              state;
   reg  [PM_AW-1:0]        pc;          // program word of the current layer
@@ -164,6 +175,7 @@ module bnn_engine #(
   reg  [FM_AW-1:0]        row_addr;    // FM address of window origin (iy0, -pl) + cb_off
   reg  [FM_AW-1:0]        pos_addr;    // FM address of window origin (iy0, ix0) + cb_off
   reg  [FM_AW-1:0]        out_pos;     // FM address of output plane 0 of this position
+  reg  [FM_AW-1:0]        res_pos;     // FM address of residual plane 0 of this position
 
   // Beat counters within a position: tap (ky, kx) at input (iy, ix), beat b of the
   // tap's ncb_k words = block j, plane p.
@@ -183,11 +195,14 @@ module bnn_engine #(
   reg  [TM_AW-1:0]        tm_ptr;
   reg  [QW-1:0]           thr_idx;
   reg  [PM_OUT_K_W-1:0]   op;
+  reg  [PM_RES_K_W-1:0]   rp;          // residual plane being read
 
   // Beat pipeline: what the data arriving this cycle belongs to.
   reg                     d_valid, d_first, d_pad;
   reg  [PW-1:0]           d_plane;
   reg  [S-1:0]            d_mask;
+  reg                     d_rvalid;    // a residual plane arrives this cycle
+  reg  [PM_RES_K_W-1:0]   d_rplane;
 
   // ---------------------------------------------------------------------------------
   // Loop conditions
@@ -201,6 +216,10 @@ module bnn_engine #(
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
   wire thr_last   = thr_idx == QW'(f_n_thr);
   wire op_last    = op == f_out_k - 1'b1;
+  wire rp_last    = rp == f_res_k - 1'b1;
+  // res_kind: 0 none, 1 U(k) (unsigned planes), 2 B (stored bit u is 2u - 1), 3 I(w) (two's complement).
+  wire [1:0] res_kind = 2'(f_res_kind);
+  wire       has_res  = res_kind != 2'd0;
   wire pos_last   = x_last & y_last;
 
   // ---------------------------------------------------------------------------------
@@ -221,6 +240,8 @@ module bnn_engine #(
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
   wire [FM_AW-1:0] nx_out   = new_tile ? FM_AW'(f_out_base) + FM_AW'(f_out_off)
                             : out_pos + FM_AW'(f_out_pix_step);
+  wire [FM_AW-1:0] nx_res   = new_tile ? FM_AW'(f_res_base) + FM_AW'(f_res_off)
+                            : res_pos + FM_AW'(f_res_pix_step);
 
   // ---------------------------------------------------------------------------------
   // Pad detection and lane mask of the current beat
@@ -275,7 +296,9 @@ module bnn_engine #(
         ST_TLAT: state <= ST_BEAT;
         ST_BEAT: if (b_last & kx_last & ky_last) state <= ST_DRAIN;
         ST_DRAIN: state <= ST_FORM;
-        ST_FORM:  state <= (f_out_raw != 0) ? ST_WRITE : ST_THR;
+        ST_FORM:  state <= has_res ? ST_RES : ((f_out_raw != 0) ? ST_WRITE : ST_THR);
+        ST_RES:   if (rp_last) state <= ST_ADD;
+        ST_ADD:   state <= (f_out_raw != 0) ? ST_WRITE : ST_THR;
         ST_THR:   if (thr_last) state <= ST_WRITE;
         ST_WRITE: if (op_last) begin
           if (!pos_last) begin
@@ -309,6 +332,7 @@ module bnn_engine #(
       row_addr   <= nx_row;
       pos_addr   <= nx_pos;
       out_pos    <= nx_out;
+      res_pos    <= nx_res;
       ky         <= {PM_KH_W{1'b0}};
       kx         <= {PM_KW_W{1'b0}};
       iy         <= nx_iy0;
@@ -355,8 +379,9 @@ module bnn_engine #(
           end
         end
       end
-    end else if (state == ST_DRAIN || state == ST_FORM || state == ST_THR) begin
-      // TM: bias at tb in ST_DRAIN (valid in ST_FORM), threshold j at tb + j.
+    end else if (state == ST_DRAIN || (state == ST_FORM && !has_res) || state == ST_ADD || state == ST_THR) begin
+      // TM: bias at tb in ST_DRAIN (valid in ST_FORM), threshold j at tb + j in the cycle
+      // before compare cycle j (held at tb + 1 through the residual reads).
       tm_ptr <= tm_ptr + 1'b1;
     end
   end
@@ -366,6 +391,9 @@ module bnn_engine #(
     if (state == ST_FORM) begin
       thr_idx <= {{(QW-1){1'b0}}, 1'b1};
       op      <= {PM_OUT_K_W{1'b0}};
+      rp      <= {PM_RES_K_W{1'b0}};
+    end else if (state == ST_RES) begin
+      rp <= rp + 1'b1;
     end else if (state == ST_THR) begin
       thr_idx <= thr_idx + 1'b1;
     end else if (state == ST_WRITE) begin
@@ -380,6 +408,8 @@ module bnn_engine #(
     end else begin
       d_valid <= state == ST_BEAT;
     end
+    d_rvalid <= state == ST_RES;
+    d_rplane <= rp;
     d_first <= first_beat;
     d_plane <= p;
     d_pad   <= pad_now;
@@ -414,6 +444,12 @@ module bnn_engine #(
   wire         xcp_pair = xcp == 2'd1;
   wire         xcp_quad = xcp == 2'd2;
 
+  // Residual lanes of this tile: PE i reads lane res_lane0 + i (channel oc0 + i). In I(w)
+  // the top plane counts negative.
+  wire [P-1:0] res_word = P'(fm_rdata >> f_res_lane0);
+  wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
+  wire         res_bip  = res_kind == 2'd2;
+
   genvar i;
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
@@ -432,10 +468,24 @@ module bnn_engine #(
       reg           dir;
       wire          reached = $signed(acc) >= $signed(tm_x);
 
+      // Residual value r, accumulated plane by plane as the planes arrive (ST_RES, ST_ADD);
+      // r_next includes the plane arriving now, r_val is the operand (B: 2u - 1).
+      reg  [XW-1:0] r;
+      wire [XW-1:0] r_plane = XW'(res_word[i]) << d_rplane;
+      wire [XW-1:0] r_next  = d_rvalid ? (res_neg ? r - r_plane : r + r_plane) : r;
+      wire [XW-1:0] r_val   = res_bip ? (r_next << 1) - 1'b1 : r_next;
+
+      always @(posedge clk) begin
+        if (state == ST_FORM) r <= {XW{1'b0}};
+        else if (state == ST_RES) r <= r_next;
+      end
+
       always @(posedge clk) begin
         if (state == ST_FORM) begin
           acc <= $signed(XW'(cross_sum) << f_sc) - $signed(corr_term) + $signed(tm_x);
           cnt <= {QW{1'b0}};
+        end else if (state == ST_ADD) begin
+          acc <= (acc << f_sa) + (r_val << f_sb);
         end else if (state == ST_THR) begin
           cnt <= cnt + QW'(reached);
           dir <= tm_dir;
@@ -485,7 +535,7 @@ module bnn_engine #(
   assign wm_addr  = wm_ptr;
   assign tm_addr  = tm_ptr;
   assign fm_we    = state == ST_WRITE;
-  assign fm_addr  = fm_we ? out_pos + FM_AW'(op) : rd_ptr;
+  assign fm_addr  = fm_we ? out_pos + FM_AW'(op) : ((state == ST_RES) ? res_pos + FM_AW'(rp) : rd_ptr);
   // The tile's P channels are P-aligned and P divides S: they share one FM word (pooled by
   // G, its P / G stored channels start at a multiple of P / G, which divides S).
   assign fm_wdata = S'(out_bits) << f_lane0;

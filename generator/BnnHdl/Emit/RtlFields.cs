@@ -11,21 +11,22 @@ public static class RtlFields
     public static IReadOnlyList<string> Program { get; } =
     [
         "in_base", "in_h", "in_w", "in_k", "pad_one", "out_base", "out_k", "out_raw", "n_thr", "xcp_log2",
+        "res_kind", "res_base", "res_k", "res_pix_step", "sa", "sb",
         "oh", "ow", "kh", "kw", "pt", "pl", "sx_step", "sy_step", "dx_step", "dy_step", "pad_step",
         "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "out_pix_step", "layer_id", "last",
     ];
 
     public static IReadOnlyList<string> Tile { get; } =
     [
-        "active", "cb_off", "ncb", "ncb_k", "lane_lo", "lane_hi", "lane0", "out_off", "wb", "tb",
+        "active", "cb_off", "ncb", "ncb_k", "lane_lo", "lane_hi", "lane0", "out_off", "res_lane0", "res_off", "wb", "tb",
     ];
 
     /// <summary>Fields holding a feature-memory address or address step: FM_AW must cover their widths.</summary>
     public static IReadOnlyList<string> FeatureAddressFields { get; } =
-        ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_pix_step"];
+        ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_pix_step", "res_base", "res_pix_step"];
 
     /// <summary>Tile fields holding a feature-memory address offset.</summary>
-    public static IReadOnlyList<string> FeatureAddressTileFields { get; } = ["cb_off", "out_off"];
+    public static IReadOnlyList<string> FeatureAddressTileFields { get; } = ["cb_off", "out_off", "res_off"];
 
     /// <summary>Fields compared with or added to the signed input coordinates: CW must exceed their widths.</summary>
     public static IReadOnlyList<string> CoordinateFields { get; } = ["in_h", "in_w", "pt", "pl", "sy", "sx", "dy", "dx"];
