@@ -38,7 +38,9 @@ public static class ScheduleText
             var x = layer.Descriptor;
             var g = s.Dot.Geometry;
             sb.Append('\n');
-            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.IsRaw ? ", raw accumulator" : $" + {s.Threshold!.Name}")}{(s.Pool is null ? "" : $" + {s.Pool.Name}")}) -> {s.Out.Name}");
+            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.Add is null ? "" : $" + {s.Add.Name}")}{(s.IsRaw ? (s.Add is null ? ", raw accumulator" : ", raw sum") : $" + {s.Threshold!.Name}")}{(s.Pool is null ? "" : $" + {s.Pool.Name}")}) -> {s.Out.Name}");
+            if (s.Add is not null)
+                Line(sb, $"  residual {s.Add.Name} at write-back: sum = (acc << {x.Sa}) + ({s.Add.Residual.Name} << {x.Sb}), reading {s.Add.Residual.Type} @{x.ResBase} ({x.ResK} plane(s), {x.ResidualCycles} cycles); sum {s.Sum.Type} [{s.Sum.Min}, {s.Sum.Max}]");
             if (s.Pool is not null)
                 Line(sb, $"  cross-channel max pool G={s.Pool.Group} at write-back: {s.Threshold!.Out.Shape} {s.Threshold.Out.Type} stays in the PEs, {s.Out.Shape} is stored");
             Line(sb, $"  {s.In.Shape} {s.In.Type} -> {s.Out.Shape} {s.Out.Type} (accumulator {s.Accumulator.Type} [{s.Accumulator.Min}, {s.Accumulator.Max}]), weights {s.Dot.WeightType.Name()}");

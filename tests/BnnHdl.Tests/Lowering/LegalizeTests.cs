@@ -17,27 +17,28 @@ public sealed class LegalizeTests
         var x = b.Input(4, 8, 8);
         var c1 = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "c1"), DataType.U(2), name: "t1");
         var pool = b.MaxPool2d(c1, 2, name: "pool");
-        var sum = b.Add(b.Conv2d(pool, 8, 1, name: "c2"), b.Conv2d(pool, 8, 1, name: "c3"), name: "sum");
+        // Neither operand of the Add is a dot product feeding only it (c3 is also an output).
+        var c3 = b.Conv2d(pool, 8, 1, name: "c3");
+        var sum = b.Add(b.MultiThreshold(b.Conv2d(pool, 8, 1, name: "c2"), DataType.U(2), name: "t2c"), c3, name: "sum");
         var t2 = b.MultiThreshold(sum, DataType.U(2), name: "t2");
         // c4 feeds its threshold and is also a network output: the threshold cannot be fused.
         var c4 = b.Conv2d(t2, 8, 1, name: "c4");
         var t4 = b.MultiThreshold(c4, DataType.B, name: "t4");
         // c5 feeds two thresholds.
         var c5 = b.Conv2d(t4, 8, 1, name: "c5");
-        b.Output(c4, b.MultiThreshold(c5, DataType.B, name: "t5a"), b.MultiThreshold(c5, DataType.B, name: "t5b"));
+        b.Output(c3, c4, b.MultiThreshold(c5, DataType.B, name: "t5a"), b.MultiThreshold(c5, DataType.B, name: "t5b"));
         var g = FillParameters(b.Build(), SeededRandom.For(1, "bad"));
 
         var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
         Assert.Equal(
         [
             "layer 'pool' (MaxPool2d): not supported by engine v1",
-            "layer 'sum' (Add): not supported by engine v1",
-            "layer 't2' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
-            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
-            "layer 't5a' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
-            "layer 't5b' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d or Linear whose output feeds only it",
+            "layer 'sum' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
+            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
+            "layer 't5a' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
+            "layer 't5b' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
         ], e.Problems);
-        Assert.StartsWith("network 'bad': 6 problems: layer 'pool' (MaxPool2d): not supported by engine v1; layer 'sum'", e.Message);
+        Assert.StartsWith("network 'bad': 5 problems: layer 'pool' (MaxPool2d): not supported by engine v1; layer 'sum'", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
@@ -157,5 +158,52 @@ public sealed class LegalizeTests
         var fused = FuseThresholds.Run(legal);
         var layer = Assert.Single(fused.Layers);
         Assert.Equal(("t", "p", 2), (layer.Threshold!.Name, layer.Out.Name, layer.PoolLog2));
+    }
+
+    [Fact]
+    public void An_add_that_cannot_ride_on_a_write_back_is_named()
+    {
+        var b = new NetworkBuilder("add-bad");
+        var x = b.Input(4, 4, 4, DataType.U(2));
+        var t1 = b.MultiThreshold(b.Conv2d(x, 4, 1, name: "c1"), DataType.U(2), name: "t1");
+        // Two stored tensors: no accumulator to add to.
+        var a1 = b.Add(t1, x, name: "a1");
+        // The residual t3 is computed after c2, the dot product it would be added to.
+        var c2 = b.Conv2d(t1, 4, 1, name: "c2");
+        var t3 = b.MultiThreshold(b.Conv2d(t1, 4, 1, name: "c3"), DataType.U(2), name: "t3");
+        var a2 = b.Add(c2, t3, 1, 0, name: "a2");
+        // The accumulator also feeds another layer.
+        var c4 = b.Conv2d(t3, 4, 1, name: "c4");
+        var a3 = b.Add(x, c4, name: "a3");
+        b.Output(a1, a2, a3, b.MultiThreshold(c4, DataType.B, name: "t4"));
+        var g = FillParameters(b.Build(), SeededRandom.For(5, "add-bad"));
+        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
+        Assert.Equal(
+        [
+            "layer 'a1' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
+            "layer 'a2' (Add): operand 't3' is computed after 'c2' (the residual must be stored before the layer it is added to runs)",
+            "layer 'a3' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
+            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
+        ], e.Problems);
+    }
+
+    [Fact]
+    public void A_fused_add_keeps_its_shifts_in_either_operand_order_and_keeps_the_residual_live()
+    {
+        var b = new NetworkBuilder("add-order");
+        var x = b.Input(4, 4, 4, DataType.U(2));
+        var t1 = b.MultiThreshold(b.Conv2d(x, 4, 1, name: "c1"), DataType.U(2), name: "t1");
+        var a1 = b.MultiThreshold(b.Add(x, b.Conv2d(t1, 4, 1, name: "c2"), 3, 1, name: "a1"), DataType.B, name: "t2");
+        b.Output(b.Add(b.Conv2d(a1, 4, 1, name: "c3"), t1, 2, 0, name: "a2"));
+        var g = FillParameters(b.Build(), SeededRandom.For(6, "add-order"));
+        var legal = Legalize.Run(g, Config);
+        var adds = legal.Nodes.OfType<AddNode>().ToList();
+        Assert.Equal([("a1", "c2", "input", 1, 3), ("a2", "c3", "t1", 2, 0)],
+            adds.Select(a => (a.Name, a.In.Name, a.Residual.Name, a.ShiftAcc, a.ShiftRes)));
+        var program = LoweringPipeline.Lower(g, Config);
+        // The input is read by the second layer's Add, t1 by the third's: both stay live until then.
+        Assert.Equal(2, program.Memory.Region("input").Dies);
+        Assert.Equal(3, program.Memory.Region("t1").Dies);
+        Assert.Equal(["t1", "t2", "a2"], program.Layers.Select(l => l.Source.Out.Name));
     }
 }

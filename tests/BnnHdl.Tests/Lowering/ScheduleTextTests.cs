@@ -33,4 +33,13 @@ public sealed class ScheduleTextTests
         var program = LoweringPipeline.Lower(g, new EngineConfig(4, 8));
         Snapshot.Match(ScheduleText.Format(program), "schedule-xcp-mix-4x8.txt");
     }
+
+    [Fact]
+    public void Res_mix_schedule_shows_the_residual_adds()
+    {
+        var g = ModelZoo.Build(ResMixModel.Name);
+        g = RandomParameters.Fill(g, InputImages.Random(g.Input.Output, 13), 13);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(4, 8));
+        Snapshot.Match(ScheduleText.Format(program), "schedule-res-mix-4x8.txt");
+    }
 }

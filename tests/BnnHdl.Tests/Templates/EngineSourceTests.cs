@@ -97,12 +97,13 @@ public sealed partial class EngineSourceTests
         var widths = new Dictionary<string, int>
         {
             ["in_base"] = 12, ["in_h"] = 6, ["in_w"] = 6, ["in_k"] = 4, ["pad_one"] = 1, ["out_base"] = 12, ["out_k"] = 5,
-            ["out_raw"] = 1, ["n_thr"] = 8, ["xcp_log2"] = 2, ["oh"] = 6, ["ow"] = 6, ["kh"] = 3, ["kw"] = 3, ["pt"] = 2, ["pl"] = 2,
+            ["out_raw"] = 1, ["n_thr"] = 8, ["xcp_log2"] = 2,
+            ["res_kind"] = 2, ["res_base"] = 12, ["res_k"] = 5, ["res_pix_step"] = 8, ["sa"] = 2, ["sb"] = 2, ["oh"] = 6, ["ow"] = 6, ["kh"] = 3, ["kw"] = 3, ["pt"] = 2, ["pl"] = 2,
             ["sx_step"] = 8, ["sy_step"] = 11, ["dx_step"] = 8, ["dy_step"] = 11, ["pad_step"] = 11, ["sy"] = 2, ["sx"] = 2,
             ["dy"] = 2, ["dx"] = 2, ["sc"] = 2, ["sk"] = 1, ["corr"] = 1, ["tile_base"] = 6, ["n_tiles"] = 5,
             ["out_pix_step"] = 8, ["layer_id"] = 4, ["last"] = 1,
             ["active"] = 7, ["cb_off"] = 6, ["ncb"] = 3, ["ncb_k"] = 6, ["lane_lo"] = 6, ["lane_hi"] = 7, ["lane0"] = 6,
-            ["out_off"] = 8, ["wb"] = 10, ["tb"] = 9,
+            ["out_off"] = 8, ["res_lane0"] = 6, ["res_off"] = 8, ["wb"] = 10, ["tb"] = 9,
         };
         int pm = Section("PM", RtlFields.Program.Select(f => (f, widths[f])));
         int tt = Section("TT", RtlFields.Tile.Select(f => (f, widths[f])));

@@ -10,8 +10,8 @@
 //   FM  feature memory    360 words x 8 bits  (fm.memh, read/write)
 //   WM  weight memory     20 words x 32 bits  (wm.memh)
 //   TM  threshold memory  10 words x 52 bits  (tm.memh)
-//   TT  tile table        4 words x 26 bits  (tt.memh)
-//   PM  program           2 words x 90 bits  (pm.memh, 2 layers)
+//   TT  tile table        4 words x 28 bits  (tt.memh)
+//   PM  program           2 words x 96 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -29,9 +29,9 @@ module bnn_engine_top (
   wire [3:0] tm_addr;
   wire [51:0] tm_rdata;
   wire [1:0] tt_addr;
-  wire [25:0] tt_rdata;
+  wire [27:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [89:0] pm_rdata;
+  wire [95:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
@@ -50,15 +50,15 @@ module bnn_engine_top (
     .clk(clk), .addr(tm_addr), .rdata(tm_rdata));
 
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
-  bnn_rom #(.DW(26), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
+  bnn_rom #(.DW(28), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(90), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(96), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .CW(4),
     .FM_AW(9), .WM_AW(5), .TM_AW(4), .TT_AW(2), .PM_AW(1),
-    .PM_W(90), .TT_W(26), .WM_W(32), .TM_W(52), .LID_W(1), .LCW(32)
+    .PM_W(96), .TT_W(28), .WM_W(32), .TM_W(52), .LID_W(1), .LCW(32)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
