@@ -9,7 +9,8 @@ public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
 /// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + OH * OW * (N_tile + WB)),
-/// N_tile = KH * KW * NCB * K_in beats, WB = 2 + n_thr + K_out write-back cycles.
+/// N_tile = KH * KW * NCB * K_in beats, WB = 2 + R + n_thr + K_out write-back cycles
+/// (R = res_k + 1 with a residual Add, else 0).
 /// The RTL and the simulator must count exactly this.
 /// </summary>
 public static class CycleModel
