@@ -3,91 +3,20 @@ using System.Text.Json;
 namespace BnnHdl.Golden;
 
 /// <summary>
-/// Writes a folder all at once: the content goes into a fresh hidden sibling folder, which is
-/// renamed into place only when complete (an existing golden set is moved aside first and
-/// deleted after). On any error the partial folder is removed, so readers see the old set or
-/// the new one, never a half-written one. A folder that is not empty and holds no golden set
-/// is never replaced: a mistyped --out must not delete someone's files.
+/// Golden sets are written with <see cref="AtomicFolder"/>; an existing folder is replaced
+/// only if it holds a bnn-hdl-golden manifest.
 /// </summary>
 internal static class AtomicDirectory
 {
-    public static void Write(string target, Action<string> fill)
-    {
-        var (full, parent, leaf) = Check(target);
-        CreateParent(target, parent);
-        string temp = Path.Combine(parent, $".{leaf}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(temp);
-            fill(temp);
-            MoveIntoPlace(temp, full, parent, leaf);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw Fail(target, e.Message);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+    private static readonly AtomicFolder Folder = new(
+        "the golden set", IsGoldenSet, "is not a golden set (no bnn-hdl-golden manifest.json)");
 
-    /// <summary>
-    /// Fails early (before any work) when <paramref name="target"/> cannot become the folder:
-    /// a file, a foreign non-empty folder, or a parent path through a file. Changes nothing.
-    /// Returns the absolute target, its parent folder and its name.
-    /// </summary>
-    public static (string Full, string Parent, string Leaf) Check(string target)
-    {
-        string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
-        string full = Path.GetFullPath(trimmed);
-        string parent = Path.GetDirectoryName(full) ?? throw Fail(target, "it has no parent folder");
-        if (File.Exists(full)) throw Fail(target, "it is a file, not a folder");
-        if (Directory.Exists(full) && !IsReplaceable(full))
-            throw Fail(target, "the folder exists and is not a golden set (no bnn-hdl-golden manifest.json); refusing to replace it");
-        for (string? p = Path.GetDirectoryName(trimmed); !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
-            if (File.Exists(p)) throw Fail(target, $"'{p}' is a file, not a folder");
-        return (full, parent, Path.GetFileName(full));
-    }
+    public static void Write(string target, Action<string> fill) => Folder.Write(target, fill);
 
-    private static void MoveIntoPlace(string temp, string full, string parent, string leaf)
-    {
-        if (!Directory.Exists(full))
-        {
-            Directory.Move(temp, full);
-            return;
-        }
-        string old = Path.Combine(parent, $".{leaf}.old-{Guid.NewGuid():N}");
-        Directory.Move(full, old);
-        try
-        {
-            Directory.Move(temp, full);
-        }
-        catch
-        {
-            Directory.Move(old, full);
-            throw;
-        }
-        TryDelete(old);
-    }
+    public static (string Full, string Parent, string Leaf) Check(string target) => Folder.Check(target);
 
-    private static void CreateParent(string target, string parent)
+    private static bool IsGoldenSet(string dir)
     {
-        try
-        {
-            Directory.CreateDirectory(parent);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Fail(target, "cannot create its parent folder: " + e.Message);
-        }
-    }
-
-    private static bool IsReplaceable(string dir)
-    {
-        if (!Directory.EnumerateFileSystemEntries(dir).Any()) return true;
         string manifest = Path.Combine(dir, "manifest.json");
         if (!File.Exists(manifest)) return false;
         try
@@ -103,19 +32,4 @@ internal static class AtomicDirectory
             return false;
         }
     }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original error matters more than a leftover hidden folder.
-        }
-    }
-
-    private static BnnHdlException Fail(string target, string reason) =>
-        new($"cannot write the golden set to '{target}': {reason}");
 }
