@@ -1,12 +1,12 @@
 using BnnHdl.Cosim;
 using BnnHdl.Tests.Emit;
 using BnnHdl.Engine;
-using BnnHdl.Golden;
 using BnnHdl.Lowering;
 using BnnHdl.Network;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
+
+using BnnHdl.Tests.Support;
 
 namespace BnnHdl.Tests.Cosim;
 
@@ -22,12 +22,7 @@ public sealed class DenseMixCosimTests
 {
     private const long Seed = 7;
 
-    private static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() =>
-    {
-        var g = ModelZoo.Build(DenseMixModel.Name);
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
-    });
+    private static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() => SeededNetwork.FromZoo(DenseMixModel.Name, Seed));
 
     private static readonly string[] Tensors = ["stem.act", "down.act", "group.act", "mix.act", "reduce.act", "head.act", "fc"];
 

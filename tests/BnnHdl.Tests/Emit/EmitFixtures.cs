@@ -1,10 +1,10 @@
 using BnnHdl.Engine;
-using BnnHdl.Golden;
 using BnnHdl.Lowering;
 using BnnHdl.Network;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
+
+using BnnHdl.Tests.Support;
 
 namespace BnnHdl.Tests.Emit;
 
@@ -13,12 +13,7 @@ internal static class EmitFixtures
 {
     private const long Seed = 7;
 
-    private static readonly Lazy<(Graph Graph, TensorData Input)> DenseMixNetwork = new(() =>
-    {
-        var g = ModelZoo.Build(DenseMixModel.Name);
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
-    });
+    private static readonly Lazy<(Graph Graph, TensorData Input)> DenseMixNetwork = new(() => SeededNetwork.FromZoo(DenseMixModel.Name, Seed));
 
     private static readonly Lazy<(Graph Graph, TensorData Input)> SmallNetwork = new(() =>
     {
@@ -26,9 +21,7 @@ internal static class EmitFixtures
         var x = b.Input(3, 6, 6);
         var act = b.MultiThreshold(b.Conv2d(x, 6, 3, pad: 1, name: "conv"), DataType.U(2), name: "act");
         b.Output(b.Conv2d(act, 5, 1, weights: WeightType.Unipolar, bias: true, name: "score"));
-        var g = b.Build();
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
+        return SeededNetwork.Prepare(b.Build(), Seed);
     });
 
     public static (Graph Graph, TensorData Input) DenseMix => DenseMixNetwork.Value;

@@ -1,9 +1,9 @@
 using BnnHdl.Engine;
-using BnnHdl.Golden;
 using BnnHdl.Network;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
+
+using BnnHdl.Tests.Support;
 
 namespace BnnHdl.Tests.Engine;
 
@@ -16,12 +16,7 @@ public sealed class DenseMixTests
 {
     private const long Seed = 7;
 
-    private static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() =>
-    {
-        var g = ModelZoo.Build(DenseMixModel.Name);
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
-    });
+    private static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() => SeededNetwork.FromZoo(DenseMixModel.Name, Seed));
 
     [Theory]
     [InlineData(4, 8)]

@@ -1,10 +1,10 @@
 using BnnHdl.Engine;
-using BnnHdl.Golden;
 using BnnHdl.Lowering;
 using BnnHdl.Network;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
+
+using BnnHdl.Tests.Support;
 
 namespace BnnHdl.Tests.Engine;
 
@@ -18,12 +18,7 @@ public sealed class ResMixTests
 {
     private const long Seed = 13;
 
-    internal static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() =>
-    {
-        var g = ModelZoo.Build(ResMixModel.Name);
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
-    });
+    internal static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() => SeededNetwork.FromZoo(ResMixModel.Name, Seed));
 
     internal static readonly string[] Tensors = ["stem.act", "b1.act", "b2.bin", "b2.act", "b3.skip", "b3.pool", "fc.add", "tail.add"];
 

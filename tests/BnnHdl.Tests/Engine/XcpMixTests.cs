@@ -1,9 +1,9 @@
 using BnnHdl.Engine;
-using BnnHdl.Golden;
 using BnnHdl.Network;
-using BnnHdl.Quant;
 using BnnHdl.Reference;
 using BnnHdl.Zoo;
+
+using BnnHdl.Tests.Support;
 
 namespace BnnHdl.Tests.Engine;
 
@@ -17,12 +17,7 @@ public sealed class XcpMixTests
 {
     private const long Seed = 11;
 
-    internal static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() =>
-    {
-        var g = ModelZoo.Build(XcpMixModel.Name);
-        var input = InputImages.Random(g.Input.Output, Seed);
-        return (RandomParameters.Fill(g, input, Seed), input);
-    });
+    internal static readonly Lazy<(Graph Graph, TensorData Input)> Network = new(() => SeededNetwork.FromZoo(XcpMixModel.Name, Seed));
 
     internal static readonly string[] Tensors = ["stem.pool", "down.pool", "group.pool", "mix.pool", "head.act", "fc"];
 
