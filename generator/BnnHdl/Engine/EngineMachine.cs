@@ -94,13 +94,13 @@ internal sealed class EngineMachine
         // Window origin of output (0, 0), as a virtual FM address and input coordinates.
         long rowOrigin = d.InBase - d.PadStep;
         int iy0 = -d.Pt;
-        long outAddress = d.OutBase + tile.OutOff;
+        long outRow = d.OutBase + tile.OutOff;
         long resAddress = d.ResBase + tile.ResOff;
-        for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy)
+        for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy, outRow += d.OutYStep)
         {
-            long origin = rowOrigin;
+            long origin = rowOrigin, outAddress = outRow;
             int ix0 = -d.Pl;
-            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutPixStep, resAddress += d.ResPixStep)
+            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutXStep, resAddress += d.ResPixStep)
             {
                 Array.Clear(_cross);
                 long corr = 0;

@@ -31,16 +31,22 @@ public static class EngineSimulator
     {
         var machine = new EngineMachine(program, featureMemory);
         var layers = new List<SimulatedLayer>();
-        long total = CycleModel.RunOverhead;
+        long total = CycleModel.RunOverhead, partCycles = 0;
         var pm = program.Images.Program;
         for (int pc = 0; ; pc++)
         {
             if (pc >= pm.Depth) throw new InvalidOperationException($"program ran past its {pm.Depth} words without a last layer");
             var d = LayerDescriptor.FromFields(program.Layout.Program.Unpack(pm.Word(pc)));
+            // A layer may run as several program words (parts); it ends with the part marked end_layer.
             long cycles = machine.RunLayer(d);
             total += cycles;
-            var meta = program.Layers[d.LayerId];
-            layers.Add(new SimulatedLayer(meta.Source.Name, meta.Source.Out.Name, machine.Load(meta.OutRegion), cycles));
+            partCycles += cycles;
+            if (d.EndLayer == 1)
+            {
+                var meta = program.Layers[d.LayerId];
+                layers.Add(new SimulatedLayer(meta.Source.Name, meta.Source.Out.Name, machine.Load(meta.OutRegion), partCycles));
+                partCycles = 0;
+            }
             if (d.Last == 1) break;
         }
         return new EngineRun(layers.ToEquatableArray(), total, machine.Snapshot());

@@ -12,7 +12,8 @@ public sealed record LayerDescriptor(
     int Oh, int Ow, int Kh, int Kw, int Pt, int Pl,
     int PixStep, int RowStep, int SxStep, int SyStep, int DxStep, int DyStep, int PadStep,
     int Sy, int Sx, int Dy, int Dx, int Sc, int Sk, int Corr,
-    int TileBase, int NTiles, int OutPixStep, int LayerId, int Last)
+    int TileBase, int NTiles, int OutPixStep, int LayerId, int Last,
+    int InSigned = 0, int LaneMode = 0, int PoolMax = 0, int EwOp = 0, int OutXStep = 0, int OutYStep = 0, int EndLayer = 1)
 {
     public IReadOnlyList<(string Name, long Value)> Fields() =>
     [
@@ -24,6 +25,8 @@ public sealed record LayerDescriptor(
         ("dx_step", DxStep), ("dy_step", DyStep), ("pad_step", PadStep),
         ("sy", Sy), ("sx", Sx), ("dy", Dy), ("dx", Dx), ("sc", Sc), ("sk", Sk), ("corr", Corr),
         ("tile_base", TileBase), ("n_tiles", NTiles), ("out_pix_step", OutPixStep), ("layer_id", LayerId), ("last", Last),
+        ("in_signed", InSigned), ("lane_mode", LaneMode), ("pool_max", PoolMax), ("ew_op", EwOp),
+        ("out_x_step", OutXStep), ("out_y_step", OutYStep), ("end_layer", EndLayer),
     ];
 
     /// <summary>The descriptor whose fields have these values (the inverse of <see cref="Fields"/>).</summary>
@@ -37,8 +40,12 @@ public sealed record LayerDescriptor(
             V("oh"), V("ow"), V("kh"), V("kw"), V("pt"), V("pl"),
             V("pix_step"), V("row_step"), V("sx_step"), V("sy_step"), V("dx_step"), V("dy_step"), V("pad_step"),
             V("sy"), V("sx"), V("dy"), V("dx"), V("sc"), V("sk"), V("corr"),
-            V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"));
+            V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"),
+            V("in_signed"), V("lane_mode"), V("pool_max"), V("ew_op"), V("out_x_step"), V("out_y_step"), V("end_layer"));
     }
+
+    /// <summary>ew_op: the residual Add of v1, or the gating multiply by the operand read from feature memory.</summary>
+    public const int EwAdd = 0, EwGate = 1;
 
     /// <summary>res_kind of a layer without a residual Add, and of U(k), B and I(w) residuals.</summary>
     public const int ResNone = 0, ResUnsigned = 1, ResBipolar = 2, ResSigned = 3;

@@ -85,6 +85,7 @@ public static class Schedule
             // and the correction exists only for bipolar weights (beta_w = -1).
             Sc: (bipolarIn ? 1 : 0) + (bipolarW ? 1 : 0), Sk: bipolarIn ? 1 : 0, Corr: bipolarW ? 1 : 0,
             TileBase: tileBase, NTiles: nTiles, OutPixStep: outR.ChannelBlocks * outR.Planes,
-            LayerId: id, Last: last ? 1 : 0);
+            LayerId: id, Last: last ? 1 : 0,
+            OutXStep: outR.ChannelBlocks * outR.Planes, OutYStep: outR.Shape.W * outR.ChannelBlocks * outR.Planes);
     }
 }
