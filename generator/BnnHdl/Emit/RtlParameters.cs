@@ -64,9 +64,8 @@ public sealed record RtlParameters(
     private static int CoordinateWidth(LoweredProgram program, WordLayout pm)
     {
         long min = 0, max = 0;
-        foreach (var layer in program.Layers)
+        foreach (var d in program.Layers.SelectMany(l => l.Descriptors))
         {
-            var d = layer.Descriptor;
             min = Math.Min(min, Math.Min(-(long)d.Pt, -(long)d.Pl));
             max = Math.Max(max, Math.Max(d.InH, d.InW));
             max = Math.Max(max, (long)(d.Oh - 1) * d.Sy + (long)(d.Kh - 1) * d.Dy - d.Pt);

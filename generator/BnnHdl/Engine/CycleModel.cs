@@ -27,7 +27,8 @@ public static class CycleModel
 
     public static CyclePrediction Predict(LoweredProgram program)
     {
-        var layers = program.Layers.Select(l => LayerCycles(l.Descriptor, l.Tiles)).ToEquatableArray();
+        // A layer of several program words (parts) takes the sum of its parts.
+        var layers = program.Layers.Select(l => l.Parts.Sum(p => LayerCycles(p.Descriptor, p.Tiles))).ToEquatableArray();
         return new CyclePrediction(layers, layers.Sum() + RunOverhead);
     }
 }

@@ -19,7 +19,7 @@ internal sealed class EngineMachine
     private readonly ulong[] _full, _pad1, _pad0;
 
     // Per-PE registers.
-    private readonly long[] _cross, _bias, _value;
+    private readonly long[] _cross, _bias, _value, _laneCorr, _max;
     private readonly long[][] _thresholds;
     private readonly bool[] _negated;
 
@@ -51,6 +51,8 @@ internal sealed class EngineMachine
         _cross = new long[_p];
         _bias = new long[_p];
         _value = new long[_p];
+        _laneCorr = new long[_p];
+        _max = new long[_p];
         _thresholds = Enumerable.Range(0, _p).Select(_ => new long[program.Dimensions.MaxThresholds]).ToArray();
         _negated = new bool[_p];
     }
@@ -103,6 +105,8 @@ internal sealed class EngineMachine
             for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutXStep, resAddress += d.ResPixStep)
             {
                 Array.Clear(_cross);
+                Array.Clear(_laneCorr);
+                Array.Clear(_max);
                 long corr = 0;
                 int wAddress = tile.Wb;
                 long tapRow = origin;
@@ -133,10 +137,25 @@ internal sealed class EngineMachine
                                     for (int i = 0; i < tile.Active; i++)
                                         pcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
                                 }
-                                corr += pcAct << p;
-                                for (int i = 0; i < tile.Active; i++) _cross[i] += pcWeight[i] << p;
+                                // The sign plane of an I(w) input counts negative (in_signed).
+                                int sign = d.InSigned == 1 && p == d.InK - 1 ? -1 : 1;
+                                corr += sign * (pcAct << p);
+                                for (int i = 0; i < tile.Active; i++)
+                                {
+                                    _cross[i] += sign * (pcWeight[i] << p);
+                                    // Lane mode: PE i's own correction, from its input lane.
+                                    if (d.LaneMode == 1)
+                                        _laneCorr[i] += sign * ((long)(WideBits.Get(word, tile.LaneLo + i, 1) & WideBits.Get(mask, tile.LaneLo + i, 1)) << p);
+                                }
                                 cycles++;
                             }
+                            // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
+                            if (d.PoolMax == 1)
+                                for (int i = 0; i < tile.Active; i++)
+                                {
+                                    if (inside) _max[i] = Math.Max(_max[i], _cross[i]);
+                                    _cross[i] = 0;
+                                }
                         }
                     }
                 }
@@ -147,7 +166,8 @@ internal sealed class EngineMachine
     }
 
     /// <summary>
-    /// Forms acc, adds the residual (read plane by plane from feature memory, one cycle per
+    /// Forms acc (lane mode: with each PE's own correction; max pooling: the maximum), applies
+    /// the elementwise operation (residual Add or gate) (read plane by plane from feature memory, one cycle per
     /// plane plus the add), compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
     /// of their values, combinational in the write cycles) and writes the output planes.
     /// </summary>
@@ -156,8 +176,14 @@ internal sealed class EngineMachine
         long cycles = 2 + d.ResidualCycles; // drain of the last beat + the cycle that forms acc (+ residual reads + add)
         for (int i = 0; i < tile.Active; i++)
         {
-            long acc = (_cross[i] << d.Sc) - (d.Corr == 1 ? corr << d.Sk : 0) + _bias[i];
-            if (d.ResKind != LayerDescriptor.ResNone) acc = (acc << d.Sa) + (Residual(d, tile.ResLane0 + i, resAddress) << d.Sb);
+            long own = d.LaneMode == 1 ? _laneCorr[i] : corr;
+            long acc = d.PoolMax == 1 ? _max[i] + _bias[i]
+                : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) + _bias[i];
+            if (d.ResKind != LayerDescriptor.ResNone)
+            {
+                long r = Residual(d, tile.ResLane0 + i, resAddress);
+                acc = d.EwOp == LayerDescriptor.EwGate ? (r == 0 ? 0 : r > 0 ? acc : -acc) : (acc << d.Sa) + (r << d.Sb);
+            }
             if (d.OutRaw == 1) { _value[i] = acc; continue; }
             long count = 0;
             for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[i][j] ? 1 : 0;

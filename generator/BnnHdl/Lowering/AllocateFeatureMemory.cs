@@ -21,8 +21,8 @@ public static class AllocateFeatureMemory
         for (int i = 0; i < graph.Layers.Count; i++)
         {
             dies[graph.Layers[i].In.Name] = Math.Max(dies[graph.Layers[i].In.Name], i + 1);
-            // A fused residual Add reads its stored operand at this layer's write-back.
-            if (graph.Layers[i].Add is { } add) dies[add.Residual.Name] = Math.Max(dies[add.Residual.Name], i + 1);
+            // A fused residual Add or gate reads its stored operand at this layer's write-back.
+            if (graph.Layers[i].Operand is { } operand) dies[operand.Name] = Math.Max(dies[operand.Name], i + 1);
         }
         foreach (var o in graph.Outputs) dies[o] = FmRegion.End;
 

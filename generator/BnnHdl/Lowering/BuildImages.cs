@@ -16,31 +16,32 @@ public static class BuildImages
     public static LoweredProgram Run(ScheduledProgram program)
     {
         var config = program.Config;
-        var constants = program.Layers.Select(l =>
+        // Per program word: the folded biases depend on the part's taps; thresholds do not.
+        var constants = program.Layers.Select(l => l.Source.Dot.Words().Select(part =>
         {
-            var bias = Folding.Bias(l.Source);
+            var bias = Folding.Bias(l.Source, part);
             if (l.Source.IsRaw) return new Constants(bias, null, null, 0);
             var (t, neg) = Folding.Thresholds(l.Source);
             return new Constants(bias, t, neg, l.Source.Threshold!.Count);
-        }).ToList();
+        }).ToList()).ToList();
 
-        var values = constants.SelectMany(c => c.Bias.Concat(c.Thresholds ?? [])).ToList();
+        var values = constants.SelectMany(c => c).SelectMany(c => c.Bias.Concat(c.Thresholds ?? [])).ToList();
         int tw = WideBits.SignedWidth(values.Min(), values.Max());
-        int aw = program.Layers.Zip(constants).Max(pair => AccumulatorWidth(pair.First, pair.Second.Bias));
+        int aw = program.Layers.Zip(constants).Max(pair => AccumulatorWidth(pair.First, pair.Second.SelectMany(c => c.Bias).ToArray()));
         // Thresholds are clamped into the accumulator's range (plus one), so TW <= AW and the
         // RTL compares after sign-extending t' to AW bits.
         aw = Math.Max(aw, tw);
 
-        var layout = new ProgramLayout(
-            WordLayout.For(program.Layers.Select(l => l.Descriptor.Fields()).ToList()),
-            WordLayout.For(program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList()));
+        var descriptorFields = program.Layers.SelectMany(l => l.Descriptors).Select(d => d.Fields()).ToList();
+        var tileFields = program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList();
+        var layout = new ProgramLayout(WordLayout.For(descriptorFields), WordLayout.For(tileFields));
         var images = new EngineImages(
-            Pack("pm", layout.Program, program.Layers.Select(l => l.Descriptor.Fields()).ToList()),
-            Pack("tt", layout.Tile, program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList()),
+            Pack("pm", layout.Program, descriptorFields),
+            Pack("tt", layout.Tile, tileFields),
             WeightImage(program),
             ThresholdImage(program, constants, tw));
 
-        var descriptors = program.Layers.Select(l => l.Descriptor).ToList();
+        var descriptors = program.Layers.SelectMany(l => l.Descriptors).ToList();
         var units = EngineUnits.None;
         foreach (var d in descriptors)
         {
@@ -53,7 +54,7 @@ public static class BuildImages
         var dimensions = new EngineDimensions(
             AccumulatorBits: aw, ThresholdBits: tw,
             FmWords: program.Memory.PeakWords, WmWords: program.WmWords, TmWords: program.TmWords,
-            TileWords: program.TileWords, ProgramWords: program.Layers.Count,
+            TileWords: program.TileWords, ProgramWords: descriptors.Count,
             FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (tw + 1),
             TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
             MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
@@ -70,12 +71,16 @@ public static class BuildImages
     private static int AccumulatorWidth(ScheduledLayer layer, long[] bias)
     {
         var d = layer.Descriptor;
-        var inType = layer.Source.In.Type;
-        long maxValue = inType.IsBipolar ? 1 : inType.Max;
-        long maxTerms = layer.Source.Dot.Geometry.Groups.Max(g => (long)g.InCount) * layer.Source.Dot.Geometry.Taps;
-        long cross = maxValue * maxTerms, corr = d.Corr == 1 ? cross : 0;
-        long min = Math.Min(-(corr << d.Sk) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
-        long max = Math.Max((cross << d.Sc) + Math.Max(bias.Max(), 0), layer.Source.Accumulator.Max + 1);
+        var dot = layer.Source.Dot;
+        // cross and corr count stored bits (0 / 1 for B) times plane weights: each lies
+        // between terms * (smallest value) and terms * (largest value) of the read type.
+        var read = dot.ReadType;
+        long lowValue = read.IsBipolar ? 0 : Math.Min(read.Min, 0), highValue = read.IsBipolar ? 1 : read.Max;
+        long maxTerms = dot.Geometry.Groups.Max(g => (long)g.InCount) * dot.Words().Max(p => p.Taps);
+        long crossLo = lowValue * maxTerms, crossHi = highValue * maxTerms;
+        long corrLo = d.Corr == 1 ? crossLo : 0, corrHi = d.Corr == 1 ? crossHi : 0;
+        long min = Math.Min((crossLo << d.Sc) - (corrHi << d.Sk) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
+        long max = Math.Max((crossHi << d.Sc) - (corrLo << d.Sk) + Math.Max(bias.Max(), 0), layer.Source.Accumulator.Max + 1);
         if (layer.Source.Add is { } add)
         {
             // sum = (acc << sa) + (r << sb): both shifted terms, any value the residual's planes
@@ -84,6 +89,12 @@ public static class BuildImages
             long accLo = min << d.Sa, accHi = max << d.Sa, resLo = r.Min << d.Sb, resHi = r.Max << d.Sb;
             min = new[] { accLo, resLo, accLo + resLo, layer.Source.Sum.Min }.Min();
             max = new[] { accHi, resHi, accHi + resHi, layer.Source.Sum.Max + 1 }.Max();
+        }
+        if (layer.Source.Gate is not null)
+        {
+            // A B gate negates: -acc over the accumulator's whole range, and the product's bounds.
+            min = new[] { min, -max, layer.Source.Sum.Min }.Min();
+            max = new[] { max, -min, layer.Source.Sum.Max + 1 }.Max();
         }
         return WideBits.SignedWidth(Math.Min(min, 0), Math.Max(max, 0));
     }
@@ -99,6 +110,7 @@ public static class BuildImages
     /// <summary>
     /// word(tile, ky, kx, j) = wb + (ky * KW + kx) * NCB + j; bit i * S + l is the stored weight
     /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
+    /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input).
     /// </summary>
     private static MemoryImage WeightImage(ScheduledProgram program)
     {
@@ -108,47 +120,58 @@ public static class BuildImages
         {
             var dot = layer.Source.Dot;
             var offsets = dot.WeightOffsets();
-            int kh = dot.Geometry.Kernel.Y, kw = dot.Geometry.Kernel.X;
-            foreach (var tile in layer.Tiles)
-                for (int ky = 0; ky < kh; ky++)
-                    for (int kx = 0; kx < kw; kx++)
-                        for (int j = 0; j < tile.Ncb; j++)
-                        {
-                            var word = chunks.AsSpan((tile.Wb + (ky * kw + kx) * tile.Ncb + j) * per, per);
-                            for (int i = 0; i < tile.Active; i++)
-                                for (int l = 0; l < s; l++)
+            bool lane = dot.Mode != DotMode.Dense;
+            foreach (var part in layer.Parts)
+            {
+                int kh = part.Descriptor.Kh, kw = part.Descriptor.Kw;
+                foreach (var tile in part.Tiles)
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++)
+                            for (int j = 0; j < tile.Ncb; j++)
+                            {
+                                var word = chunks.AsSpan((tile.Wb + (ky * kw + kx) * tile.Ncb + j) * per, per);
+                                for (int i = 0; i < tile.Active; i++)
                                 {
-                                    int ic = (tile.CbLo + j) * s + l;
-                                    if (ic < tile.InLo || ic >= tile.InHi) continue;
-                                    int index = offsets[tile.Oc0 + i] + ((ic - tile.InLo) * kh + ky) * kw + kx;
-                                    if (dot.Weights[index] == 1) WideBits.Set(word, i * s + l, 1, 1);
+                                    if (lane)
+                                    {
+                                        if (dot.WeightBit(offsets, tile.Oc0 + i, 0, ky, kx)) WideBits.Set(word, i * s + tile.LaneLo + i, 1, 1);
+                                        continue;
+                                    }
+                                    for (int l = 0; l < s; l++)
+                                    {
+                                        int ic = (tile.CbLo + j) * s + l;
+                                        if (ic >= tile.InLo && ic < tile.InHi && dot.WeightBit(offsets, tile.Oc0 + i, ic - tile.InLo, ky, kx))
+                                            WideBits.Set(word, i * s + l, 1, 1);
+                                    }
                                 }
-                        }
+                            }
+            }
         }
         return MemoryImage.Of("wm", bits, chunks);
     }
 
     /// <summary>Per tile: tb + 0 the folded bias of each PE, tb + j threshold t'_j with the direction bit on top.</summary>
-    private static MemoryImage ThresholdImage(ScheduledProgram program, List<Constants> constants, int tw)
+    private static MemoryImage ThresholdImage(ScheduledProgram program, List<List<Constants>> constants, int tw)
     {
         int lane = tw + 1, bits = program.Config.P * lane, per = WideBits.Chunks(bits);
         var chunks = new ulong[program.TmWords * per];
         for (int k = 0; k < program.Layers.Count; k++)
-        {
-            var c = constants[k];
-            foreach (var tile in program.Layers[k].Tiles)
-                for (int i = 0; i < tile.Active; i++)
-                {
-                    int o = tile.Oc0 + i;
-                    WideBits.Set(chunks.AsSpan(tile.Tb * per, per), i * lane, tw, (ulong)c.Bias[o]);
-                    for (int j = 1; j <= c.N; j++)
+            for (int part = 0; part < program.Layers[k].Parts.Count; part++)
+            {
+                var c = constants[k][part];
+                foreach (var tile in program.Layers[k].Parts[part].Tiles)
+                    for (int i = 0; i < tile.Active; i++)
                     {
-                        var word = chunks.AsSpan((tile.Tb + j) * per, per);
-                        WideBits.Set(word, i * lane, tw, (ulong)c.Thresholds![o * c.N + j - 1]);
-                        WideBits.Set(word, i * lane + tw, 1, c.Negated![o] ? 1UL : 0UL);
+                        int o = tile.Oc0 + i;
+                        WideBits.Set(chunks.AsSpan(tile.Tb * per, per), i * lane, tw, (ulong)c.Bias[o]);
+                        for (int j = 1; j <= c.N; j++)
+                        {
+                            var word = chunks.AsSpan((tile.Tb + j) * per, per);
+                            WideBits.Set(word, i * lane, tw, (ulong)c.Thresholds![o * c.N + j - 1]);
+                            WideBits.Set(word, i * lane + tw, 1, c.Negated![o] ? 1UL : 0UL);
+                        }
                     }
-                }
-        }
+            }
         return MemoryImage.Of("tm", bits, chunks);
     }
 }

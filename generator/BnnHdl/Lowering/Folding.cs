@@ -11,24 +11,24 @@ public static class Folding
 {
     /// <summary>
     /// bias'_o = bias_o + beta_a * alpha_w * sum(V_o) + beta_a * beta_w * K_o, where V are the
-    /// stored weight bits and K_o counts the channel's terms (taps x group inputs, padded
-    /// positions included, since they enter the sum with the pad value).
+    /// stored weight bits and K_o counts the channel's terms in this program word (taps of
+    /// <paramref name="part"/> x group inputs, padded positions included, since they enter the
+    /// sum with the pad value). beta_a is that of the type the engine reads the input as.
     /// </summary>
-    public static long[] Bias(FusedLayer layer)
+    public static long[] Bias(FusedLayer layer, DotPart part)
     {
         var dot = layer.Dot;
         bool bipolarW = dot.WeightType == WeightType.Bipolar;
-        long betaA = dot.In.Type.IsBipolar ? -1 : 0, alphaW = bipolarW ? 2 : 1, betaW = bipolarW ? -1 : 0;
+        long betaA = dot.ReadType.IsBipolar ? -1 : 0, alphaW = bipolarW ? 2 : 1, betaW = bipolarW ? -1 : 0;
         var offsets = dot.WeightOffsets();
-        var weights = dot.Weights.AsSpan();
         var folded = new long[dot.Out.Shape.C];
         foreach (var g in dot.Geometry.Groups)
         {
-            int k = g.InCount * dot.Geometry.Taps;
+            int k = g.InCount * part.Taps;
             for (int o = g.OutStart; o < g.OutEnd; o++)
             {
                 // Stored bit V is 1 for a +1 bipolar weight and for a 1 unipolar weight.
-                long ones = weights.Slice(offsets[o], k).Count((sbyte)1);
+                long ones = dot.AllOnes ? k : dot.Weights.AsSpan().Slice(offsets[o], k).Count((sbyte)1);
                 folded[o] = dot.Bias[o] + betaA * alphaW * ones + betaA * betaW * k;
             }
         }

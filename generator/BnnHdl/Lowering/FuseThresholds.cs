@@ -9,7 +9,7 @@ namespace BnnHdl.Lowering;
 /// CrossChannelMaxPool after the threshold joins too: the PEs pool their thresholded values
 /// at write-back, so only the pooled channels are stored. A residual Add directly after the
 /// dot product joins as well (before the threshold): its other operand is read from feature
-/// memory at write-back.
+/// memory at write-back; so does a gating Mul (its gate is read instead).
 /// </summary>
 public static class FuseThresholds
 {
@@ -17,13 +17,15 @@ public static class FuseThresholds
     {
         var thresholdOf = graph.Nodes.OfType<ThresholdNode>().ToDictionary(t => t.In.Name);
         var addOf = graph.Nodes.OfType<AddNode>().ToDictionary(a => a.In.Name);
+        var gateOf = graph.Nodes.OfType<GateNode>().ToDictionary(a => a.In.Name);
         var poolOf = graph.Nodes.OfType<PoolNode>().ToDictionary(p => p.In.Name);
         var layers = graph.Nodes.OfType<DotNode>()
             .Select(dot =>
             {
                 var add = addOf.GetValueOrDefault(dot.Out.Name);
-                var threshold = thresholdOf.GetValueOrDefault((add?.Out ?? dot.Out).Name);
-                return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name), add);
+                var gate = gateOf.GetValueOrDefault(dot.Out.Name);
+                var threshold = thresholdOf.GetValueOrDefault((add?.Out ?? gate?.Out ?? dot.Out).Name);
+                return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name), add, gate);
             })
             .ToEquatableArray();
         return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs);

@@ -8,17 +8,19 @@ namespace BnnHdl.Lowering;
 /// accumulator at write-back, and when fused after that, the CrossChannelMaxPool that pools
 /// groups of adjacent thresholded channels before they are stored. A residual
 /// <see cref="Add"/> between the dot product and the threshold adds a stored tensor to the
-/// accumulator at write-back. Without a threshold the layer writes the raw accumulator (or
-/// the raw sum).
+/// accumulator at write-back; a <see cref="Gate"/> there multiplies it by a stored gate
+/// instead. Without a threshold the layer writes the raw accumulator (or the raw sum).
 /// </summary>
-public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode? Pool = null, AddNode? Add = null)
+public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode? Pool = null, AddNode? Add = null, GateNode? Gate = null)
 {
     public string Name => Dot.Name;
     public TensorInfo In => Dot.In;
     /// <summary>The accumulator: its bounds clamp the thresholds and size the datapath.</summary>
     public TensorInfo Accumulator => Dot.Out;
     /// <summary>What the threshold compares (or the raw write-back stores): the Add's sum, or the accumulator.</summary>
-    public TensorInfo Sum => Add?.Out ?? Dot.Out;
+    public TensorInfo Sum => Add?.Out ?? Gate?.Out ?? Dot.Out;
+    /// <summary>The stored operand read at write-back: the residual of an Add or the gate of a Mul.</summary>
+    public TensorInfo? Operand => Add?.Residual ?? Gate?.Gate;
     /// <summary>The tensor this layer stores: the pool's output, the threshold's, the sum or the accumulator itself.</summary>
     public TensorInfo Out => Pool?.Out ?? Threshold?.Out ?? Sum;
     /// <summary>log2 of the cross-channel pooling group (0 = no pooling).</summary>
@@ -26,7 +28,8 @@ public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode?
     public bool IsRaw => Threshold is null;
 
     public string Dump() =>
-        Dot.Dump() + (Add is null ? "" : "\n    fused " + Add.Dump()) + (Threshold is null ? (Add is null ? "\n    raw accumulator out" : "\n    raw sum out") : "\n    fused " + Threshold.Dump())
+        Dot.Dump() + (Add is null ? "" : "\n    fused " + Add.Dump()) + (Gate is null ? "" : "\n    fused " + Gate.Dump())
+        + (Threshold is null ? (Operand is null ? "\n    raw accumulator out" : "\n    raw sum out") : "\n    fused " + Threshold.Dump())
         + (Pool is null ? "" : "\n    fused " + Pool.Dump());
 }
 

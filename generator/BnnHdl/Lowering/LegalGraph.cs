@@ -22,14 +22,63 @@ public abstract record LegalNode(string Name, TensorInfo In, TensorInfo Out)
     public abstract string Dump();
 }
 
+/// <summary>How the engine reduces a dot product (docs/engine.md "Engine v2 modes").</summary>
+public enum DotMode
+{
+    /// <summary>v1: every PE sums over the lanes of its group's input channels.</summary>
+    Dense,
+    /// <summary>lane_mode: channel c in, channel c out, one lane per PE (depthwise, sum pools, copies).</summary>
+    Lane,
+    /// <summary>lane_mode + pool_max: the maximum over the window's inside taps.</summary>
+    LaneMax,
+}
+
+/// <summary>A rectangle of a stored tensor: the input window of one program word.</summary>
+public sealed record Window(int Y0, int X0, int H, int W);
+
+/// <summary>The output positions one program word writes: (Y0 + y * Sy, X0 + x * Sx) for y &lt; H, x &lt; W.</summary>
+public sealed record OutGrid(int Y0, int X0, int Sy, int Sx, int H, int W);
+
 /// <summary>
-/// A Conv2d or Linear (<see cref="SourceOp"/>) with its parameters; the bias is always
-/// present (zeros when the layer has none), so later passes need not ask.
+/// One program word of a layer that runs as several (docs/engine.md "Layers of several
+/// program words"): its own kernel, stride and padding, input window and output grid.
+/// </summary>
+public sealed record DotPart(Pair Kernel, Pair Stride, Padding Pad, Window In, OutGrid Out)
+{
+    public int Taps => Kernel.Y * Kernel.X;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"part(kernel={Kernel} stride={Stride} pad={Pad} in=[{In.Y0},{In.X0} {In.H}x{In.W}] out=[{Out.Y0},{Out.X0} step {Out.Sy},{Out.Sx} {Out.H}x{Out.W}])");
+}
+
+/// <summary>
+/// A dot product: a Conv2d or Linear (<see cref="SourceOp"/>) with its parameters, or an
+/// operation the lowering expressed as one (pooling, upsampling, the copy pass of a
+/// standalone elementwise op or threshold). The bias is always present (zeros when the
+/// layer has none), so later passes need not ask. Empty <see cref="Weights"/> means every
+/// weight is 1 (unipolar): pooling and copies. <see cref="ReadsBits"/>: a B input is read as
+/// its stored bit (U1), for copies and max pooling. <see cref="Parts"/> (empty = one part
+/// covering the whole input and output) splits the layer into program words.
 /// </summary>
 public sealed record DotNode(
     string Name, string SourceOp, TensorInfo In, TensorInfo Out, DotGeometry Geometry, WeightType WeightType,
-    EquatableArray<sbyte> Weights, EquatableArray<int> Bias) : LegalNode(Name, In, Out)
+    EquatableArray<sbyte> Weights, EquatableArray<int> Bias,
+    DotMode Mode = DotMode.Dense, bool ReadsBits = false, EquatableArray<DotPart> Parts = default) : LegalNode(Name, In, Out)
 {
+    /// <summary>The type the engine reads the input as.</summary>
+    public DataType ReadType => ReadsBits && In.Type.IsBipolar ? DataType.U(1) : In.Type;
+
+    public bool AllOnes => Weights.Count == 0;
+
+    /// <summary>The program words of this layer: <see cref="Parts"/>, or the whole layer as one.</summary>
+    public IReadOnlyList<DotPart> Words() => Parts.Count > 0 ? Parts :
+        [new DotPart(Geometry.Kernel, Geometry.Stride, Geometry.Pad, new Window(0, 0, In.Shape.H, In.Shape.W),
+            new OutGrid(0, 0, 1, 1, Out.Shape.H, Out.Shape.W))];
+
+    /// <summary>The stored weight bit of output channel o, input channel i of its group, tap (ky, kx).</summary>
+    public bool WeightBit(int[] offsets, int o, int i, int ky, int kx) =>
+        AllOnes || Weights[offsets[o] + (i * Geometry.Kernel.Y + ky) * Geometry.Kernel.X + kx] == 1;
+
     /// <summary>Start of each output channel's weights: [o][i in its group][ky][kx] (SPEC section 1 layout).</summary>
     public int[] WeightOffsets()
     {
@@ -41,8 +90,23 @@ public sealed record DotNode(
         return offsets;
     }
 
+    public override string Dump()
+    {
+        string mode = Mode == DotMode.Dense ? "" : " mode=" + Mode.ToString().ToLowerInvariant();
+        string parts = Parts.Count == 0 ? "" : " " + string.Join(" ", Parts);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Name} = {SourceOp}({In.Name}: {In.Shape} {In.Type}{(ReadsBits ? " read as bits" : "")}) {Geometry} weights={(AllOnes ? "ones" : WeightType.Name())}{mode} -> {Out} {{weights={Weights.Count} bias={Bias.Count}}}{parts}");
+    }
+}
+
+/// <summary>
+/// A gating Mul (SPEC 3.5) of a dot product's accumulator <see cref="LegalNode.In"/> by a
+/// <see cref="Gate"/> tensor already in feature memory (U1: AND, B: conditional negate).
+/// </summary>
+public sealed record GateNode(string Name, TensorInfo In, TensorInfo Out, TensorInfo Gate) : LegalNode(Name, In, Out)
+{
     public override string Dump() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name} = {SourceOp}({In.Name}: {In.Shape} {In.Type}) {Geometry} weights={WeightType.Name()} -> {Out} {{weights={Weights.Count} bias={Bias.Count}}}");
+        $"{Name} = Mul({Gate.Name}: {Gate.Type}, {In.Name}) -> {Out}");
 }
 
 /// <summary>A MultiThreshold (SPEC 3.4): n thresholds and a direction per channel.</summary>
@@ -85,8 +149,8 @@ public sealed record PoolNode(string Name, TensorInfo In, TensorInfo Out, int Gr
 
 /// <summary>
 /// The output of <see cref="Legalize"/>: a network the engine can run, in topological order,
-/// made only of dot products, the residual Adds that directly follow them, the thresholds
-/// that directly follow either and the cross-channel pools that directly follow those.
+/// made only of dot products, the residual Adds or gates that directly follow them, the
+/// thresholds that directly follow either and the cross-channel pools that directly follow those.
 /// </summary>
 public sealed record LegalGraph(string Name, TensorInfo Input, EquatableArray<LegalNode> Nodes, EquatableArray<string> Outputs)
 {

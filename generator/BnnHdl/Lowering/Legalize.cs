@@ -5,13 +5,13 @@ using BnnHdl.Network;
 namespace BnnHdl.Lowering;
 
 /// <summary>
-/// First lowering pass: checks that engine v1 can run every layer and rewrites the graph into
-/// its vocabulary (<see cref="LegalGraph"/>). Engine v1 runs Conv2d and Linear, each either
-/// alone (raw accumulator output) or followed by a residual Add with a tensor already in
-/// feature memory, then either alone or followed by a MultiThreshold that it feeds exclusively,
-/// so the two can be fused, optionally followed in turn by a CrossChannelMaxPool(G) that the
-/// threshold feeds exclusively (pooled at write-back; G divides P and never straddles a
-/// convolution group). Every problem is collected and reported together.
+/// First lowering pass: checks that the engine can run every layer and rewrites the graph into
+/// its vocabulary (<see cref="LegalGraph"/>): dot products (Conv2d and Linear as they are;
+/// pooling, upsampling and the copy passes of standalone elementwise ops and thresholds as
+/// lane-mode dot products of ones, <see cref="DotForms"/>), each optionally followed by a
+/// residual Add or a gating Mul whose other operand is already in feature memory, then by a
+/// MultiThreshold, then by a CrossChannelMaxPool(G) (pooled at write-back; G divides P and
+/// never straddles a convolution group). Every problem is collected and reported together.
 /// </summary>
 public static class Legalize
 {
@@ -21,13 +21,15 @@ public static class Legalize
         var consumers = graph.Layers.SelectMany(l => l.Inputs).GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
         var nodes = new List<LegalNode>();
         var index = graph.Layers.Select((l, k) => (l.Name, k)).ToDictionary(e => e.Name, e => e.k);
+        // The dot product each layer became (raw accumulator out), for the ops that fuse behind one.
+        var dots = new Dictionary<string, DotNode>();
 
         foreach (var layer in graph.Layers.Skip(1))
         {
             string where = $"layer '{layer.Name}' ({layer.Op.OpName})";
-            if (layer.Op is not (Conv2dOp or LinearOp or MultiThresholdOp or CrossChannelMaxPoolOp or AddOp))
+            if (layer.Op is ConcatOp or CoordChannelsOp or ActMatMulOp)
             {
-                problems.Add($"{where}: not supported by engine v1");
+                problems.Add($"{where}: not supported by the engine yet");
                 continue;
             }
             if (Graph.NeedsParameters(layer))
@@ -36,79 +38,127 @@ public static class Legalize
                 continue;
             }
             var input = graph.Tensor(layer.Inputs[0]);
-            if (layer.Op is CrossChannelMaxPoolOp pool)
+            switch (layer.Op)
             {
-                var threshold = graph[layer.Inputs[0]];
-                if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold)
-                    || DotBehind(graph[threshold.Inputs[0]]) is not { } dot)
-                    problems.Add($"{where}: not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
-                else
-                    problems.AddRange(PoolProblems(where, pool.Group, graph, dot, config));
-                nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
-                continue;
-            }
-            if (layer.Op is AddOp add)
-            {
-                int acc = AccOperand(layer);
-                if (acc < 0)
+                case CrossChannelMaxPoolOp pool:
                 {
-                    problems.Add($"{where}: not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)");
+                    var threshold = graph[layer.Inputs[0]];
+                    if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold)
+                        || DotBehind(graph[threshold.Inputs[0]]) is not { } dot)
+                        problems.Add($"{where}: not supported by the engine unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
+                    else
+                        problems.AddRange(PoolProblems(where, pool.Group, graph, dot, config));
+                    nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
                     continue;
                 }
-                var dot = graph[layer.Inputs[acc]];
-                var residual = graph[layer.Inputs[1 - acc]];
-                // The engine runs layers in order: the residual must be stored before the dot product runs.
-                if (index[residual.Name] > index[dot.Name])
-                    problems.Add($"{where}: operand '{residual.Name}' is computed after '{dot.Name}' (the residual must be stored before the layer it is added to runs)");
-                nodes.Add(new AddNode(layer.Name, dot.Output, layer.Output, residual.Output,
-                    acc == 0 ? add.ShiftA : add.ShiftB, acc == 0 ? add.ShiftB : add.ShiftA));
-                continue;
-            }
-            if (layer.Op is MultiThresholdOp)
-            {
-                var source = graph[layer.Inputs[0]];
-                bool fusable = source.Op is Conv2dOp or LinearOp or AddOp && FeedsOnlyNext(source);
-                if (!fusable)
-                    problems.Add($"{where}: not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it");
-                else if (TooWide(layer.Output.Type, config))
-                    problems.Add($"{where}: output {layer.Output.Type} has more bits than the engine's maximum of {Bits(config)}");
-                nodes.Add(new ThresholdNode(layer.Name, input, layer.Output, layer.Params.Thresholds, layer.Params.Direction));
-                continue;
+                case AddOp add:
+                {
+                    int acc = AccOperand(layer);
+                    if (acc >= 0)
+                        nodes.Add(new AddNode(layer.Name, graph.Tensor(layer.Inputs[acc]), layer.Output, graph.Tensor(layer.Inputs[1 - acc]),
+                            acc == 0 ? add.ShiftA : add.ShiftB, acc == 0 ? add.ShiftB : add.ShiftA));
+                    else
+                    {
+                        // Neither operand can take it at write-back: copy a into the accumulators, add b there.
+                        var copy = DotForms.Copy(layer.Name, "Add", input);
+                        Emit(copy);
+                        nodes.Add(new AddNode(layer.Name, copy.Out, layer.Output, graph.Tensor(layer.Inputs[1]), add.ShiftA, add.ShiftB));
+                    }
+                    continue;
+                }
+                case MulOp:
+                {
+                    var gate = graph.Tensor(layer.Inputs[0]);
+                    var x = graph[layer.Inputs[1]];
+                    if (CanAccumulate(x) && index[gate.Name] < index[x.Name])
+                        nodes.Add(new GateNode(layer.Name, x.Output, layer.Output, gate));
+                    else
+                    {
+                        var copy = DotForms.Copy(layer.Name, "Mul", x.Output);
+                        Emit(copy);
+                        nodes.Add(new GateNode(layer.Name, copy.Out, layer.Output, gate));
+                    }
+                    continue;
+                }
+                case MultiThresholdOp:
+                {
+                    if (TooWide(layer.Output.Type, config))
+                        problems.Add($"{where}: output {layer.Output.Type} has more bits than the engine's maximum of {Bits(config)}");
+                    var source = graph[layer.Inputs[0]];
+                    var fromIn = input;
+                    if (!(FeedsOnlyNext(source) && ProducesAccumulator(source)))
+                    {
+                        // A stored tensor: copy it into the accumulators and compare there.
+                        var copy = DotForms.Copy(layer.Name, "MultiThreshold", input);
+                        Emit(copy);
+                        fromIn = copy.Out;
+                    }
+                    nodes.Add(new ThresholdNode(layer.Name, fromIn, layer.Output, layer.Params.Thresholds, layer.Params.Direction));
+                    continue;
+                }
             }
             if (TooWide(input.Type, config))
                 problems.Add($"{where}: input {input.Type} has more bits than the engine's maximum of {Bits(config)}");
-            nodes.Add(Dot(layer, input));
+            if (layer.Op is Pool2dOp { IsMax: false } sum && input.Type.IsBipolar && !sum.Pad.IsNone)
+            {
+                problems.Add($"{where}: sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)");
+                continue;
+            }
+            Emit(layer.Op switch
+            {
+                Pool2dOp pool => DotForms.Pool(layer, pool, input),
+                GlobalSumPoolOp => DotForms.GlobalSum(layer, input),
+                AdaptiveSumPoolOp adaptive => DotForms.AdaptiveSum(layer, adaptive, input),
+                UpsampleNearestOp up => DotForms.Upsample(layer, up, input),
+                _ => DotForms.Convolution(layer, input),
+            });
         }
-        if (!graph.Layers.Any(l => l.Op is Conv2dOp or LinearOp))
-            problems.Add("no Conv2d or Linear layer for the engine to run");
         if (problems.Count > 0) throw new ValidationException($"network '{graph.Name}'", problems);
         return new LegalGraph(graph.Name, graph.Input.Output, nodes.ToEquatableArray(), graph.Outputs);
+
+        void Emit(DotNode dot)
+        {
+            nodes.Add(dot);
+            dots[dot.Name] = dot;
+        }
 
         // A layer can be fused with the one after it only when nothing else sees its output.
         bool FeedsOnlyNext(Layer l) => consumers.GetValueOrDefault(l.Name) == 1 && !graph.Outputs.Contains(l.Name);
 
-        // The operand of an Add that is its accumulator: a Conv2d / Linear feeding only the Add
-        // (the later one when both do; the earlier then writes its raw output), or -1.
+        // Layers whose accumulator (or sum) a threshold can compare at write-back: every dot
+        // product except those that read a B input as its bits (their accumulator is the bit,
+        // not the value), and the Adds and Muls fused behind one.
+        bool ProducesAccumulator(Layer l) =>
+            l.Op is AddOp or MulOp || dots.TryGetValue(l.Name, out var d) && !(d.ReadsBits && d.In.Type.IsBipolar);
+
+        // A dot product an Add or Mul can ride on: one program word, feeding only the elementwise op.
+        bool CanAccumulate(Layer l) =>
+            FeedsOnlyNext(l) && dots.TryGetValue(l.Name, out var d) && d.Parts.Count == 0 && !(d.ReadsBits && d.In.Type.IsBipolar);
+
+        // The operand of an Add that is its accumulator: a dot product feeding only the Add and
+        // computed after the other operand (the later one when both qualify), or -1.
         int AccOperand(Layer add)
         {
             int best = -1;
             for (int k = 0; k < 2; k++)
             {
                 var operand = graph[add.Inputs[k]];
-                if (operand.Op is Conv2dOp or LinearOp && FeedsOnlyNext(operand)
+                if (CanAccumulate(operand) && index[add.Inputs[1 - k]] < index[operand.Name]
                     && (best < 0 || index[operand.Name] > index[add.Inputs[best]]))
                     best = k;
             }
             return best;
         }
 
-        // The dot product a threshold's source fuses with: the source itself, or the accumulator of a fused Add.
+        // The layer whose dot product a threshold's source is (for the pooling checks): the
+        // source itself, or the producer of a fused Add's or Mul's accumulator (the Add or
+        // Mul itself when that is a copy of a stored tensor).
         Layer? DotBehind(Layer source)
         {
             if (!FeedsOnlyNext(source)) return null;
-            if (source.Op is Conv2dOp or LinearOp) return source;
-            if (source.Op is AddOp && AccOperand(source) is var acc and >= 0) return graph[source.Inputs[acc]];
-            return null;
+            if (source.Op is not (AddOp or MulOp)) return dots.ContainsKey(source.Name) ? source : null;
+            var fused = nodes.Last(n => n.Name == source.Name);
+            return graph.Layers.FirstOrDefault(l => l.Output.Name == fused.In.Name && dots.ContainsKey(l.Name)) ?? source;
         }
     }
 
@@ -122,7 +172,7 @@ public static class Legalize
         var inv = CultureInfo.InvariantCulture;
         if (g is not (1 or 2 or 4))
         {
-            yield return string.Create(inv, $"{where}: group G={g} is not supported by engine v1 (it pools 2 or 4 channels)");
+            yield return string.Create(inv, $"{where}: group G={g} is not supported by the engine (it pools 2 or 4 channels)");
             yield break;
         }
         if (config.P % g != 0)
@@ -139,19 +189,4 @@ public static class Legalize
 
     private static string Bits(EngineConfig config) =>
         config.MaxActivationBits.ToString(CultureInfo.InvariantCulture) + " activation bits";
-
-    private static DotNode Dot(Layer layer, TensorInfo input)
-    {
-        int ic = input.Shape.C;
-        var (geometry, weights, hasBias) = layer.Op switch
-        {
-            Conv2dOp c => (new DotGeometry(c.Kernel, c.Stride, c.Pad, c.Dilation,
-                c.Groups.Resolve(ic, c.OutChannels).ToEquatableArray(), c.PadValue), c.Weights, c.HasBias),
-            LinearOp l => (new DotGeometry(1, 1, Padding.None, 1,
-                EquatableArray.From(new GroupRange(0, ic, 0, l.OutFeatures)), 0), l.Weights, l.HasBias),
-            _ => throw new InvalidOperationException($"layer '{layer.Name}' is not a dot product"),
-        };
-        var bias = hasBias ? layer.Params.Bias : new int[layer.Output.Shape.C].ToEquatableArray();
-        return new DotNode(layer.Name, layer.Op.OpName, input, layer.Output, geometry, weights, layer.Params.Weights, bias);
-    }
 }

@@ -38,9 +38,16 @@ public static class ScheduleText
             var x = layer.Descriptor;
             var g = s.Dot.Geometry;
             sb.Append('\n');
-            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{(s.Add is null ? "" : $" + {s.Add.Name}")}{(s.IsRaw ? (s.Add is null ? ", raw accumulator" : ", raw sum") : $" + {s.Threshold!.Name}")}{(s.Pool is null ? "" : $" + {s.Pool.Name}")}) -> {s.Out.Name}");
+            string elementwise = s.Add is not null ? $" + {s.Add.Name}" : s.Gate is not null ? $" + {s.Gate.Name}" : "";
+            Line(sb, $"layer {x.LayerId}: {s.Name} ({s.Dot.SourceOp}{elementwise}{(s.IsRaw ? (s.Operand is null ? ", raw accumulator" : ", raw sum") : $" + {s.Threshold!.Name}")}{(s.Pool is null ? "" : $" + {s.Pool.Name}")}) -> {s.Out.Name}");
+            if (s.Dot.Mode != DotMode.Dense)
+                Line(sb, $"  lane mode{(s.Dot.Mode == DotMode.LaneMax ? " (maximum over the window's inside taps)" : "")}: channel c in, channel c out, one lane per PE{(s.Dot.ReadsBits && s.In.Type.IsBipolar ? "; B read as its stored bit" : "")}");
+            if (layer.Parts.Count > 1)
+                Line(sb, $"  {layer.Parts.Count} program words (parts), one per {(s.Dot.SourceOp == "UpsampleNearest" ? "output phase" : "bin")}; fields below are the first part's");
             if (s.Add is not null)
                 Line(sb, $"  residual {s.Add.Name} at write-back: sum = (acc << {x.Sa}) + ({s.Add.Residual.Name} << {x.Sb}), reading {s.Add.Residual.Type} @{x.ResBase} ({x.ResK} plane(s), {x.ResidualCycles} cycles); sum {s.Sum.Type} [{s.Sum.Min}, {s.Sum.Max}]");
+            if (s.Gate is not null)
+                Line(sb, $"  gate {s.Gate.Name} at write-back: acc {(s.Gate.Gate.Type.IsBipolar ? "negated where" : "zeroed where")} {s.Gate.Gate.Name} is {(s.Gate.Gate.Type.IsBipolar ? "-1" : "0")}, reading {s.Gate.Gate.Type} @{x.ResBase} ({x.ResidualCycles} cycles); product {s.Sum.Type} [{s.Sum.Min}, {s.Sum.Max}]");
             if (s.Pool is not null)
                 Line(sb, $"  cross-channel max pool G={s.Pool.Group} at write-back: {s.Threshold!.Out.Shape} {s.Threshold.Out.Type} stays in the PEs, {s.Out.Shape} is stored");
             Line(sb, $"  {s.In.Shape} {s.In.Type} -> {s.Out.Shape} {s.Out.Type} (accumulator {s.Accumulator.Type} [{s.Accumulator.Min}, {s.Accumulator.Max}]), weights {s.Dot.WeightType.Name()}");

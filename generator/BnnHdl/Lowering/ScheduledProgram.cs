@@ -5,16 +5,33 @@ using BnnHdl.Network;
 
 namespace BnnHdl.Lowering;
 
-/// <summary>One engine layer with its program word, its tiles and the regions it reads and writes.</summary>
-public sealed record ScheduledLayer(FusedLayer Source, FmRegion InRegion, FmRegion OutRegion, LayerDescriptor Descriptor, EquatableArray<TileDescriptor> Tiles)
+/// <summary>One program word of a layer and its tiles.</summary>
+public sealed record ScheduledPart(LayerDescriptor Descriptor, EquatableArray<TileDescriptor> Tiles);
+
+/// <summary>
+/// One engine layer with its program words (<see cref="Parts"/>: one, or one per adaptive-pool
+/// bin or upsampling phase), their tiles and the regions it reads and writes.
+/// </summary>
+public sealed record ScheduledLayer(FusedLayer Source, FmRegion InRegion, FmRegion OutRegion, EquatableArray<ScheduledPart> Parts)
 {
+    /// <summary>The first part's program word: the fields every part of the layer shares (types, modes, layer id).</summary>
+    public LayerDescriptor Descriptor => Parts[0].Descriptor;
+
+    /// <summary>The tiles of all parts, in tile-memory order.</summary>
+    public IEnumerable<TileDescriptor> Tiles => Parts.SelectMany(p => p.Tiles);
+
+    public IEnumerable<LayerDescriptor> Descriptors => Parts.Select(p => p.Descriptor);
+
     public string Dump()
     {
         var sb = new StringBuilder();
         sb.Append("layer ").Append(Descriptor.LayerId.ToString(CultureInfo.InvariantCulture)).Append(' ')
           .Append(Source.Name).Append(" -> ").Append(Source.Out.Name).Append('\n');
-        sb.Append("    program: ").Append(Format(Descriptor.Fields())).Append('\n');
-        foreach (var t in Tiles) sb.Append("    tile: ").Append(Format(t.Fields())).Append('\n');
+        foreach (var part in Parts)
+        {
+            sb.Append("    program: ").Append(Format(part.Descriptor.Fields())).Append('\n');
+            foreach (var t in part.Tiles) sb.Append("    tile: ").Append(Format(t.Fields())).Append('\n');
+        }
         return sb.ToString();
     }
 

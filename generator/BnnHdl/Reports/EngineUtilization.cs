@@ -36,18 +36,26 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
 
     private static long BinaryMacsOf(DotNode dot)
     {
-        int planes = dot.In.Type.IsBipolar ? 1 : dot.In.Type.Bits;
-        long perPosition = dot.Geometry.Groups.Sum(g => (long)g.OutCount * g.InCount) * dot.Geometry.Taps;
-        return perPosition * dot.Out.Shape.Positions * planes;
+        var read = dot.ReadType;
+        int planes = read.IsBipolar ? 1 : read.Bits;
+        long pairs = dot.Geometry.Groups.Sum(g => (long)g.OutCount * g.InCount);
+        return dot.Words().Sum(p => pairs * p.Taps * p.Out.H * p.Out.W) * planes;
     }
 
     /// <summary>The layer kinds the utilization goals of the engine are stated for.</summary>
     public static string Kind(DotNode dot)
     {
         var g = dot.Geometry;
+        string shape = string.Create(CultureInfo.InvariantCulture, $"{g.Kernel.Y}x{g.Kernel.X}");
+        if (dot.SourceOp is not ("Conv2d" or "Linear"))
+            return dot.SourceOp switch
+            {
+                "Add" or "Mul" or "MultiThreshold" => "elementwise " + dot.SourceOp,
+                "UpsampleNearest" or "AdaptiveSumPool" or "GlobalSumPool" => dot.SourceOp,
+                _ => dot.SourceOp + " " + shape,
+            };
         bool depthwise = g.Groups.Count > 1 && g.Groups.All(r => r.InCount == 1);
         bool strip = (g.Kernel.Y == 1) != (g.Kernel.X == 1);
-        string shape = string.Create(CultureInfo.InvariantCulture, $"{g.Kernel.Y}x{g.Kernel.X}");
         if (depthwise) return (strip ? "strip " : "depthwise ") + shape;
         if (g.Groups.Count > 1) return "grouped " + shape;
         return (dot.SourceOp == "Linear" ? "linear " : "dense ") + shape;

@@ -29,7 +29,7 @@ public sealed class BuildImagesTests
     {
         // B input, B weights: bias' = bias - 2 * (ones among the weights) + K, K = 3:
         // o0: 5 - 2*2 + 3 = 4; o1: -3 - 0 + 3 = 0.
-        Assert.Equal([4L, 0L], Folding.Bias(Program.Layers[0].Source));
+        Assert.Equal([4L, 0L], Folding.Bias(Program.Layers[0].Source, Program.Layers[0].Source.Dot.Words()[0]));
         // acc bounds [-3 - 3, 3 + 5] = [-6, 8]. o0: t' = 2. o1 (s = -1): t' = 1 - INT32_MIN,
         // clamped to accMax + 1 = 9, direction bit 1.
         var (t, negated) = Folding.Thresholds(Program.Layers[0].Source);
@@ -74,12 +74,13 @@ public sealed class BuildImagesTests
     [Fact]
     public void Program_and_tile_words_decode_to_their_descriptors()
     {
-        foreach (var (layer, k) in Program.Layers.Select((l, k) => (l, k)))
+        var parts = Program.Layers.SelectMany(l => l.Parts).ToList();
+        foreach (var (part, k) in parts.Select((p, k) => (p, k)))
         {
-            Assert.Equal(layer.Descriptor, LayerDescriptor.FromFields(Program.Layout.Program.Unpack(Program.Images.Program.Word(k))));
-            for (int t = 0; t < layer.Tiles.Count; t++)
-                Assert.Equal(layer.Tiles[t], TileDescriptor.FromFields(
-                    Program.Layout.Tile.Unpack(Program.Images.Tiles.Word(layer.Descriptor.TileBase + t))));
+            Assert.Equal(part.Descriptor, LayerDescriptor.FromFields(Program.Layout.Program.Unpack(Program.Images.Program.Word(k))));
+            for (int t = 0; t < part.Tiles.Count; t++)
+                Assert.Equal(part.Tiles[t], TileDescriptor.FromFields(
+                    Program.Layout.Tile.Unpack(Program.Images.Tiles.Word(part.Descriptor.TileBase + t))));
         }
     }
 }

@@ -15,30 +15,24 @@ public sealed class LegalizeTests
     {
         var b = new NetworkBuilder("bad");
         var x = b.Input(4, 8, 8);
-        var c1 = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "c1"), DataType.U(2), name: "t1");
-        var pool = b.MaxPool2d(c1, 2, name: "pool");
-        // Neither operand of the Add is a dot product feeding only it (c3 is also an output).
-        var c3 = b.Conv2d(pool, 8, 1, name: "c3");
-        var sum = b.Add(b.MultiThreshold(b.Conv2d(pool, 8, 1, name: "c2"), DataType.U(2), name: "t2c"), c3, name: "sum");
-        var t2 = b.MultiThreshold(sum, DataType.U(2), name: "t2");
-        // c4 feeds its threshold and is also a network output: the threshold cannot be fused.
-        var c4 = b.Conv2d(t2, 8, 1, name: "c4");
-        var t4 = b.MultiThreshold(c4, DataType.B, name: "t4");
-        // c5 feeds two thresholds.
-        var c5 = b.Conv2d(t4, 8, 1, name: "c5");
-        b.Output(c3, c4, b.MultiThreshold(c5, DataType.B, name: "t5a"), b.MultiThreshold(c5, DataType.B, name: "t5b"));
+        var t1 = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "c1"), DataType.B, name: "t1");
+        // Padded positions of a sum pool do not take part; on a B input they cannot be expressed.
+        var pooled = b.SumPool2d(t1, 3, 1, 1, name: "pool");
+        var cat = b.Concat([t1, t1], name: "cat");
+        var coord = b.CoordChannels(b.MultiThreshold(b.Conv2d(cat, 4, 1, name: "c2"), DataType.U(2), name: "t2"), 2, name: "coord");
+        var mm = b.ActMatMul(t1, t1, transposeB: true, name: "mm");
+        b.Output(pooled, coord, mm);
         var g = FillParameters(b.Build(), SeededRandom.For(1, "bad"));
 
         var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
         Assert.Equal(
         [
-            "layer 'pool' (MaxPool2d): not supported by engine v1",
-            "layer 'sum' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
-            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
-            "layer 't5a' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
-            "layer 't5b' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
+            "layer 'pool' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)",
+            "layer 'cat' (Concat): not supported by the engine yet",
+            "layer 'coord' (CoordChannels): not supported by the engine yet",
+            "layer 'mm' (ActMatMul): not supported by the engine yet",
         ], e.Problems);
-        Assert.StartsWith("network 'bad': 5 problems: layer 'pool' (MaxPool2d): not supported by engine v1; layer 'sum'", e.Message);
+        Assert.StartsWith("network 'bad': 4 problems: layer 'pool' (SumPool2d): sum pooling", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
@@ -70,13 +64,25 @@ public sealed class LegalizeTests
     }
 
     [Fact]
-    public void A_network_without_dot_products_has_nothing_to_run()
+    public void Pools_and_upsampling_become_lane_mode_dot_products_of_ones()
     {
         var b = new NetworkBuilder("pools");
-        var x = b.Input(3, 4, 4);
-        b.Output(b.MaxPool2d(x, 2, name: "pool"));
-        var e = Assert.Throws<ValidationException>(() => Legalize.Run(b.Build(), Config));
-        Assert.Equal(["layer 'pool' (MaxPool2d): not supported by engine v1", "no Conv2d or Linear layer for the engine to run"], e.Problems);
+        var x = b.Input(3, 6, 6);
+        var max = b.MaxPool2d(x, 3, 2, 1, name: "max");
+        var up = b.UpsampleNearest(max, 2, name: "up");
+        b.Output(b.AdaptiveSumPool(up, 2, name: "ppm"), b.GlobalSumPool(x, name: "gsum"));
+        var legal = Legalize.Run(b.Build(), Config);
+        Assert.Equal(string.Join("\n",
+        [
+            "max = MaxPool2d(input: 3x6x6 U8 read as bits) kernel=3x3 stride=2x2 pad=1,1,1,1 dilation=1x1 pad_value=0 groups=[0:1->0:1 1:2->1:2 2:3->2:3] weights=ones mode=lanemax -> 3x3x3 U8 [0, 255] {weights=0 bias=3}",
+            "up = UpsampleNearest(max: 3x3x3 U8 read as bits) kernel=1x1 stride=1x1 pad=0,0,0,0 dilation=1x1 pad_value=0 groups=[0:1->0:1 1:2->1:2 2:3->2:3] weights=ones mode=lane -> 3x6x6 U8 [0, 255] {weights=0 bias=3} "
+                + "part(kernel=1x1 stride=1x1 pad=0,0,0,0 in=[0,0 3x3] out=[0,0 step 2,2 3x3]) part(kernel=1x1 stride=1x1 pad=0,0,0,0 in=[0,0 3x3] out=[0,1 step 2,2 3x3]) "
+                + "part(kernel=1x1 stride=1x1 pad=0,0,0,0 in=[0,0 3x3] out=[1,0 step 2,2 3x3]) part(kernel=1x1 stride=1x1 pad=0,0,0,0 in=[0,0 3x3] out=[1,1 step 2,2 3x3])",
+            "ppm = AdaptiveSumPool(up: 3x6x6 U8) kernel=3x3 stride=1x1 pad=0,0,0,0 dilation=1x1 pad_value=0 groups=[0:1->0:1 1:2->1:2 2:3->2:3] weights=ones mode=lane -> 3x2x2 I13 [0, 2295] {weights=0 bias=3} "
+                + "part(kernel=3x3 stride=1x1 pad=0,0,0,0 in=[0,0 3x3] out=[0,0 step 1,1 1x1]) part(kernel=3x3 stride=1x1 pad=0,0,0,0 in=[0,3 3x3] out=[0,1 step 1,1 1x1]) "
+                + "part(kernel=3x3 stride=1x1 pad=0,0,0,0 in=[3,0 3x3] out=[1,0 step 1,1 1x1]) part(kernel=3x3 stride=1x1 pad=0,0,0,0 in=[3,3 3x3] out=[1,1 step 1,1 1x1])",
+            "gsum = GlobalSumPool(input: 3x6x6 U8) kernel=6x6 stride=1x1 pad=0,0,0,0 dilation=1x1 pad_value=0 groups=[0:1->0:1 1:2->1:2 2:3->2:3] weights=ones mode=lane -> 3x1x1 I15 [0, 9180] {weights=0 bias=3}",
+        ]), string.Join("\n", legal.Nodes.Select(n => n.Dump())));
     }
 
     [Fact]
@@ -113,7 +119,7 @@ public sealed class LegalizeTests
         var g = FillParameters(b.Build(), SeededRandom.For(4, "xcp-bad"));
 
         var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
-        const string Unfusable = "not supported by engine v1 unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it";
+        const string Unfusable = "not supported by the engine unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it";
         Assert.Equal(
         [
             $"layer 'p1' (CrossChannelMaxPool): {Unfusable}",
@@ -142,7 +148,7 @@ public sealed class LegalizeTests
         [
             "layer 'pair' (CrossChannelMaxPool): group G=2 straddles a convolution group of 'c1' (its output channel ranges must start and end at multiples of G)",
             "layer 'quad' (CrossChannelMaxPool): group G=4 does not divide P=2, the engine's output channels per tile",
-            "layer 'oct' (CrossChannelMaxPool): group G=8 is not supported by engine v1 (it pools 2 or 4 channels)",
+            "layer 'oct' (CrossChannelMaxPool): group G=8 is not supported by the engine (it pools 2 or 4 channels)",
         ], e.Problems);
     }
 
@@ -161,9 +167,9 @@ public sealed class LegalizeTests
     }
 
     [Fact]
-    public void An_add_that_cannot_ride_on_a_write_back_is_named()
+    public void Adds_muls_and_thresholds_that_cannot_ride_on_a_write_back_get_a_copy_pass()
     {
-        var b = new NetworkBuilder("add-bad");
+        var b = new NetworkBuilder("copies");
         var x = b.Input(4, 4, 4, DataType.U(2));
         var t1 = b.MultiThreshold(b.Conv2d(x, 4, 1, name: "c1"), DataType.U(2), name: "t1");
         // Two stored tensors: no accumulator to add to.
@@ -172,19 +178,26 @@ public sealed class LegalizeTests
         var c2 = b.Conv2d(t1, 4, 1, name: "c2");
         var t3 = b.MultiThreshold(b.Conv2d(t1, 4, 1, name: "c3"), DataType.U(2), name: "t3");
         var a2 = b.Add(c2, t3, 1, 0, name: "a2");
-        // The accumulator also feeds another layer.
+        // The accumulator c4 also feeds another layer; t4 is a threshold of a stored tensor.
         var c4 = b.Conv2d(t3, 4, 1, name: "c4");
         var a3 = b.Add(x, c4, name: "a3");
-        b.Output(a1, a2, a3, b.MultiThreshold(c4, DataType.B, name: "t4"));
-        var g = FillParameters(b.Build(), SeededRandom.For(5, "add-bad"));
-        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
+        var gate = b.MultiThreshold(c4, DataType.B, name: "t4");
+        // A gate computed after the dot product it would gate; then a gate that fuses.
+        var m1 = b.Mul(gate, c2, name: "m1");
+        var m2 = b.Mul(gate, b.Conv2d(t3, 4, 1, name: "c5"), name: "m2");
+        b.Output(a1, a2, a3, m1, m2);
+        var g = FillParameters(b.Build(), SeededRandom.For(5, "copies"));
+        var fused = FuseThresholds.Run(Legalize.Run(g, Config));
         Assert.Equal(
         [
-            "layer 'a1' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
-            "layer 'a2' (Add): operand 't3' is computed after 'c2' (the residual must be stored before the layer it is added to runs)",
-            "layer 'a3' (Add): not supported by engine v1 unless one operand is a Conv2d or Linear whose output feeds only it (the other is read from feature memory)",
-            "layer 't4' (MultiThreshold): not supported by engine v1 unless it directly follows a Conv2d, Linear or residual Add whose output feeds only it",
-        ], e.Problems);
+            "c1 Conv2d + t1", "a1 Add(t1 copied) + a1 (input)", "c2 Conv2d", "c3 Conv2d + t3", "a2 Add(c2 copied) + a2 (t3)",
+            "c4 Conv2d", "a3 Add(input copied) + a3 (c4)", "t4 MultiThreshold(c4 copied) + t4", "m1 Mul(c2 copied) * m1 (t4)", "c5 Conv2d * m2 (t4)",
+        ], fused.Layers.Select(Describe));
+
+        static string Describe(FusedLayer l) =>
+            l.Name + " " + l.Dot.SourceOp + (l.Dot.SourceOp is "Conv2d" ? "" : $"({l.In.Name} copied)")
+            + (l.Add is { } a ? $" + {a.Name} ({a.Residual.Name})" : "") + (l.Gate is { } m ? $" * {m.Name} ({m.Gate.Name})" : "")
+            + (l.Threshold is { } t ? $" + {t.Name}" : "");
     }
 
     [Fact]
