@@ -59,7 +59,7 @@ public static class CosimCommand
             var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions { TracePath = tracePath, MaxCycles = limit });
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
             if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
-            var verdict = CosimVerdict.Of(report, reference);
+            var verdict = CosimVerdict.Of(report, reference, program);
             console.Out.Write(verdict.Format());
             return verdict.Passed ? 0 : Disagrees;
         });

@@ -1,3 +1,4 @@
+using BnnHdl.Lowering;
 using System.Globalization;
 using System.Text;
 using BnnHdl.Network;
@@ -25,9 +26,9 @@ public sealed record CosimVerdict(SimulatorKind Simulator, EquatableArray<LayerV
 {
     public bool Passed => Layers.All(l => l.Passed) && RunCycles == PredictedRunCycles;
 
-    public static CosimVerdict Of(CosimReport report, ReferenceRun reference) => new(
+    public static CosimVerdict Of(CosimReport report, ReferenceRun reference, LoweredProgram program) => new(
         report.Simulator,
-        report.Layers.Select(l => new LayerVerdict(l.Name, l.Tensor, FirstMismatch(reference[l.Tensor], l.Output), l.Cycles, l.PredictedCycles))
+        report.Layers.Select(l => new LayerVerdict(l.Name, l.Tensor, FirstMismatch(program.Expected(reference, l.Tensor), l.Output), l.Cycles, l.PredictedCycles))
             .ToEquatableArray(),
         report.RunCycles, report.PredictedRunCycles);
 

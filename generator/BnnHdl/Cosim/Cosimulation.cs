@@ -47,8 +47,12 @@ public static class Cosimulation
             var fm = new ulong[region.Limit * per];
             for (int w = 0; w < region.Words; w++)
                 ParseHex(layer.Words[w], s, fm.AsSpan((region.Base + w) * per, per));
-            layers.Add(new CosimLayerOutput(layer.Id, scheduled.Source.Name, scheduled.Source.Out.Name,
+            layers.Add(new CosimLayerOutput(layer.Id, scheduled.Source.Name, scheduled.Source.ExpectedTensor,
                 FeatureLayout.Load(fm, region, s), layer.Cycles, predicted.Layers[layer.Id]));
+            // A Concat completed by this layer: its region is the same words (this layer wrote a view of it).
+            foreach (var view in program.Memory.Views.Where(v => v.AfterLayer == layer.Id))
+                layers.Add(new CosimLayerOutput(layer.Id, view.Name, view.Tensor,
+                    FeatureLayout.Load(fm, program.Memory.Region(view.Tensor), s), 0, 0));
         }
         return new CosimReport(result.Simulator, layers.ToEquatableArray(), result.RunCycles, predicted.Total, result.Built);
     }

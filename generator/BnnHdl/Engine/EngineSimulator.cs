@@ -4,8 +4,12 @@ using BnnHdl.Reference;
 
 namespace BnnHdl.Engine;
 
-/// <summary>One executed layer: its output tensor as stored at the end of the layer, and the cycles it took.</summary>
-public sealed record SimulatedLayer(string Name, string Tensor, TensorData Output, long Cycles);
+/// <summary>
+/// One executed layer: its output as stored at the end of the layer, the network tensor it
+/// must equal, and the cycles it took. A Concat view (no program word) is reported when its
+/// last operand has been written, with <see cref="LayerId"/> null and no cycles.
+/// </summary>
+public sealed record SimulatedLayer(string Name, string Tensor, TensorData Output, long Cycles, int? LayerId = null);
 
 /// <summary>The result of one simulated run.</summary>
 public sealed record EngineRun(EquatableArray<SimulatedLayer> Layers, long TotalCycles, MemoryImage FinalFeatureMemory)
@@ -44,7 +48,9 @@ public static class EngineSimulator
             if (d.EndLayer == 1)
             {
                 var meta = program.Layers[d.LayerId];
-                layers.Add(new SimulatedLayer(meta.Source.Name, meta.Source.Out.Name, machine.Load(meta.OutRegion), partCycles));
+                layers.Add(new SimulatedLayer(meta.Source.Name, meta.Source.ExpectedTensor, machine.Load(meta.OutRegion), partCycles, d.LayerId));
+                foreach (var view in program.Memory.Views.Where(v => v.AfterLayer == d.LayerId))
+                    layers.Add(new SimulatedLayer(view.Name, view.Tensor, machine.Load(program.Memory.Region(view.Tensor)), 0));
                 partCycles = 0;
             }
             if (d.Last == 1) break;

@@ -11,7 +11,7 @@ namespace BnnHdl.Engine;
 /// </summary>
 public static class FeatureLayout
 {
-    /// <summary>The initial feature memory: the input in its region, every other word 0.</summary>
+    /// <summary>The initial feature memory: the input and the constants in their regions, every other word 0.</summary>
     public static MemoryImage InitialImage(LoweredProgram program, TensorData input)
     {
         var region = program.InputRegion;
@@ -21,6 +21,8 @@ public static class FeatureLayout
         int s = program.Config.S;
         var chunks = new ulong[program.Dimensions.FmWords * WideBits.Chunks(s)];
         Store(input, region, s, chunks);
+        foreach (var constant in program.Memory.Graph.Constants)
+            Store(TensorData.Create(constant.Out.Shape, constant.Out.Type, constant.Values.ToArray()), program.Memory.Region(constant.Out.Name), s, chunks);
         return MemoryImage.Of("fm", s, chunks);
     }
 
@@ -37,8 +39,8 @@ public static class FeatureLayout
                     ulong stored = tensor.Type.IsBipolar ? (v == 1 ? 1UL : 0UL) : (ulong)v;
                     for (int p = 0; p < region.Planes; p++)
                     {
-                        var word = fm.Slice(region.Address(y, x, c / s, p) * per, per);
-                        WideBits.Set(word, c % s, 1, (stored >> p) & 1);
+                        var word = fm.Slice(region.Address(y, x, (region.C0 + c) / s, p) * per, per);
+                        WideBits.Set(word, (region.C0 + c) % s, 1, (stored >> p) & 1);
                     }
                 }
     }
@@ -55,7 +57,7 @@ public static class FeatureLayout
                 {
                     ulong stored = 0;
                     for (int p = 0; p < region.Planes; p++)
-                        stored |= WideBits.Get(fm.Slice(region.Address(y, x, c / s, p) * per, per), c % s, 1) << p;
+                        stored |= WideBits.Get(fm.Slice(region.Address(y, x, (region.C0 + c) / s, p) * per, per), (region.C0 + c) % s, 1) << p;
                     values[(c * shape.H + y) * shape.W + x] = region.Type.Kind switch
                     {
                         ValueKind.Bipolar => stored == 1 ? 1 : -1,

@@ -28,6 +28,7 @@ public static class FuseThresholds
                 return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name), add, gate);
             })
             .ToEquatableArray();
-        return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs);
+        return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs,
+            graph.Nodes.OfType<ConcatNode>().ToEquatableArray(), graph.Nodes.OfType<ConstantNode>().ToEquatableArray());
     }
 }

@@ -27,21 +27,33 @@ public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode?
     public int PoolLog2 => Pool?.Log2 ?? 0;
     public bool IsRaw => Threshold is null;
 
+    /// <summary>
+    /// The network tensor this layer's stored output equals: its own output, or for the copy
+    /// pass that places a Concat operand in the Concat's view, the operand it copies.
+    /// </summary>
+    public string ExpectedTensor => Dot.SourceOp == "Concat" ? Dot.In.Name : Out.Name;
+
     public string Dump() =>
         Dot.Dump() + (Add is null ? "" : "\n    fused " + Add.Dump()) + (Gate is null ? "" : "\n    fused " + Gate.Dump())
         + (Threshold is null ? (Operand is null ? "\n    raw accumulator out" : "\n    raw sum out") : "\n    fused " + Threshold.Dump())
         + (Pool is null ? "" : "\n    fused " + Pool.Dump());
 }
 
-/// <summary>The output of <see cref="FuseThresholds"/>: the engine's layers in program order.</summary>
-public sealed record FusedGraph(string Name, TensorInfo Input, EquatableArray<FusedLayer> Layers, EquatableArray<string> Outputs)
+/// <summary>
+/// The output of <see cref="FuseThresholds"/>: the engine's layers in program order, the
+/// Concats (views their operands are written into) and the constants preloaded with the input.
+/// </summary>
+public sealed record FusedGraph(string Name, TensorInfo Input, EquatableArray<FusedLayer> Layers, EquatableArray<string> Outputs,
+    EquatableArray<ConcatNode> Views = default, EquatableArray<ConstantNode> Constants = default)
 {
     public string Dump()
     {
         var sb = new StringBuilder();
         sb.Append("fused ").Append(Name).Append('\n');
         sb.Append("  input ").Append(Input.Name).Append(": ").Append(Input).Append('\n');
+        foreach (var c in Constants) sb.Append("  ").Append(c.Dump()).Append('\n');
         foreach (var layer in Layers) sb.Append("  ").Append(layer.Dump()).Append('\n');
+        foreach (var v in Views) sb.Append("  ").Append(v.Dump()).Append('\n');
         sb.Append("  outputs: ").Append(string.Join(", ", Outputs)).Append('\n');
         return sb.ToString();
     }

@@ -135,6 +135,27 @@ public sealed record AddNode(string Name, TensorInfo In, TensorInfo Out, TensorI
 }
 
 /// <summary>
+/// A Concat (SPEC 3.7) as address generation: its operands are stored side by side in its
+/// region (operand k from channel <see cref="Offsets"/>[k]), each written there by the layer
+/// that produces it, or by a copy pass when that layer cannot (docs/engine.md "Views").
+/// CoordChannels is the Concat of its input and a constant tensor.
+/// </summary>
+public sealed record ConcatNode(string Name, string SourceOp, EquatableArray<TensorInfo> Operands, TensorInfo Out)
+    : LegalNode(Name, Operands[0], Out)
+{
+    public int Offset(int k) => Operands.Take(k).Sum(o => o.Shape.C);
+
+    public override string Dump() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name} = {SourceOp}({string.Join(", ", Operands.Select((o, k) => $"{o.Name} @{Offset(k)}"))}) -> {Out} (view)");
+}
+
+/// <summary>A constant tensor preloaded into feature memory with the input (coordinate channels).</summary>
+public sealed record ConstantNode(string Name, TensorInfo Out, EquatableArray<long> Values) : LegalNode(Name, Out, Out)
+{
+    public override string Dump() => string.Create(CultureInfo.InvariantCulture, $"{Name} = constant -> {Out} (preloaded)");
+}
+
+/// <summary>
 /// A CrossChannelMaxPool (SPEC 3.6) of <see cref="Group"/> adjacent channels of a fused
 /// threshold's output: out[c] = max over in[c * G + g], g &lt; G.
 /// </summary>

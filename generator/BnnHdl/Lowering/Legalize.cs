@@ -23,13 +23,29 @@ public static class Legalize
         var index = graph.Layers.Select((l, k) => (l.Name, k)).ToDictionary(e => e.Name, e => e.k);
         // The dot product each layer became (raw accumulator out), for the ops that fuse behind one.
         var dots = new Dictionary<string, DotNode>();
+        // Tensors already written into a Concat's view.
+        var inViews = new HashSet<string>();
 
         foreach (var layer in graph.Layers.Skip(1))
         {
             string where = $"layer '{layer.Name}' ({layer.Op.OpName})";
-            if (layer.Op is ConcatOp or CoordChannelsOp or ActMatMulOp)
+            if (layer.Op is ActMatMulOp)
             {
                 problems.Add($"{where}: not supported by the engine yet");
+                continue;
+            }
+            if (layer.Op is ConcatOp or CoordChannelsOp)
+            {
+                var parts = layer.Inputs.Select(graph.Tensor).ToList();
+                if (layer.Op is CoordChannelsOp coordOp)
+                {
+                    var xy = Coordinates(layer.Name + ".xy", parts[0].Shape, coordOp.Bits);
+                    nodes.Add(xy);
+                    parts.Add(xy.Out);
+                }
+                // Each operand is written into the view by its producer, or copied there.
+                var operands = parts.Select((t, k) => Writable(t) ? Claim(t) : Copy(layer.Name, k, t)).ToEquatableArray();
+                nodes.Add(new ConcatNode(layer.Name, layer.Op.OpName, operands, layer.Output));
                 continue;
             }
             if (Graph.NeedsParameters(layer))
@@ -122,6 +138,28 @@ public static class Legalize
             dots[dot.Name] = dot;
         }
 
+        // A tensor an engine layer stores (not the preloaded input, a constant or another
+        // view) and not yet placed in a view (a tensor concatenated twice is written in place
+        // once): its producer can write it straight into the view.
+        bool Writable(TensorInfo t) =>
+            graph.Layers.FirstOrDefault(l => l.Output.Name == t.Name) is { } producer
+            && producer.Op is not (InputOp or ConcatOp or CoordChannelsOp)
+            && !inViews.Contains(t.Name);
+
+        TensorInfo Claim(TensorInfo t)
+        {
+            inViews.Add(t.Name);
+            return t;
+        }
+
+        TensorInfo Copy(string concat, int k, TensorInfo t)
+        {
+            var copy = DotForms.Copy(string.Create(CultureInfo.InvariantCulture, $"{concat}.copy{k}"), "Concat", t,
+                t with { Name = string.Create(CultureInfo.InvariantCulture, $"{concat}.copy{k}") }, readsBits: true);
+            Emit(copy);
+            return copy.Out;
+        }
+
         // A layer can be fused with the one after it only when nothing else sees its output.
         bool FeedsOnlyNext(Layer l) => consumers.GetValueOrDefault(l.Name) == 1 && !graph.Outputs.Contains(l.Name);
 
@@ -183,6 +221,19 @@ public static class Legalize
             if (conv.Groups.Resolve(ic, conv.OutChannels).Any(r => r.OutStart % g != 0 || r.OutEnd % g != 0))
                 yield return string.Create(inv, $"{where}: group G={g} straddles a convolution group of '{dot.Name}' (its output channel ranges must start and end at multiples of G)");
         }
+    }
+
+    /// <summary>The two coordinate channels of SPEC 3.7 (x then y) for a map of this size, as a constant.</summary>
+    private static ConstantNode Coordinates(string name, Shape shape, int bits)
+    {
+        var values = new long[2 * shape.Positions];
+        for (int y = 0; y < shape.H; y++)
+            for (int x = 0; x < shape.W; x++)
+            {
+                values[y * shape.W + x] = Reference.ShapeOps.Coordinate(x, shape.W, bits);
+                values[shape.Positions + y * shape.W + x] = Reference.ShapeOps.Coordinate(y, shape.H, bits);
+            }
+        return new ConstantNode(name, TensorInfo.Of(name, new Shape(2, shape.H, shape.W), DataType.U(bits)), values.ToEquatableArray());
     }
 
     private static bool TooWide(DataType type, EngineConfig config) => type.IsUnsigned && type.Bits > config.MaxActivationBits;

@@ -25,7 +25,16 @@ public sealed record LoweredProgram(
     public string Name => Memory.Graph.Name;
     public FmRegion InputRegion => Memory.InputRegion;
 
-    /// <summary>The initial feature memory (fm.memh): the input in its region, every other word 0.</summary>
+    /// <summary>
+    /// What an engine layer reporting <paramref name="tensor"/> must have stored: the reference
+    /// model's tensor, or a constant the lowering preloads (coordinate channels).
+    /// </summary>
+    public TensorData Expected(ReferenceRun reference, string tensor) =>
+        Memory.Graph.Constants.FirstOrDefault(c => c.Out.Name == tensor) is { } c
+            ? TensorData.Create(c.Out.Shape, c.Out.Type, c.Values.ToArray())
+            : reference[tensor];
+
+    /// <summary>The initial feature memory (fm.memh): the input and the constants in their regions, every other word 0.</summary>
     public MemoryImage FeatureImage(TensorData input) => FeatureLayout.InitialImage(this, input);
 
     public string Dump()

@@ -31,9 +31,10 @@ public static class Schedule
             {
                 var part = words[k];
                 var tiles = new List<TileDescriptor>();
+                var spaces = new TileSpaces(inRegion.C0, outRegion.C0, resRegion?.C0 ?? 0, layer.PoolLog2);
                 var cut = layer.Dot.Mode == DotMode.Dense
-                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, layer.PoolLog2, config))
-                    : LaneTiles(layer.In.Shape.C, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, layer.PoolLog2, config);
+                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, spaces, config))
+                    : LaneTiles(layer.In.Shape.C, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, spaces, config);
                 foreach (var tile in cut)
                 {
                     tiles.Add(tile with { Wb = wb, Tb = tb });
@@ -51,43 +52,73 @@ public static class Schedule
         return new ScheduledProgram(config, memory, layers.ToEquatableArray(), wb, tb, tileBase);
     }
 
-    /// <summary>The tiles of one group: its output channels cut at multiples of P.</summary>
-    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int resK, int poolLog2, EngineConfig config)
+    /// <summary>
+    /// Where a layer's channels sit in the words it reads and writes: channel c of the input,
+    /// output and residual is stored channel C0 + c of its region (non-zero for Concat views);
+    /// output channel oc is stored as oc >> PoolLog2 when pooled.
+    /// </summary>
+    private sealed record TileSpaces(int In, int Out, int Res, int PoolLog2);
+
+    /// <summary>
+    /// Cuts channels [lo, hi) at multiples of P and wherever the stored output, residual (or,
+    /// in lane mode, input) channel crosses a word boundary, so each tile's lanes lie in one
+    /// word of each region. Without views every cut is a multiple of P (P divides S).
+    /// </summary>
+    private static IEnumerable<(int Lo, int Hi)> Cut(int lo, int hi, TileSpaces spaces, bool laneMode, EngineConfig config)
     {
-        int s = config.S, p = config.P;
-        int cbLo = group.InStart / s, cbHi = (group.InEnd - 1) / s, ncb = cbHi - cbLo + 1;
-        for (int block = group.OutStart / p * p; block < group.OutEnd; block += p)
-        {
-            int oc0 = Math.Max(group.OutStart, block), end = Math.Min(group.OutEnd, block + p);
-            // The stored channel of PE 0: Legalize made G divide oc0 (G | P and G | group bounds).
-            int stored = oc0 >> poolLog2;
-            yield return new TileDescriptor(
-                Oc0: oc0, Active: end - oc0, InLo: group.InStart, InHi: group.InEnd,
-                CbLo: cbLo, CbOff: cbLo * inK, Ncb: ncb, NcbK: ncb * inK,
-                LaneLo: group.InStart - cbLo * s, LaneHi: group.InEnd - cbHi * s,
-                Lane0: stored % s, OutOff: stored / s * outK,
-                // The residual has the un-pooled channels: PE i reads channel oc0 + i (resK = 0 without one).
-                ResLane0: resK == 0 ? 0 : oc0 % s, ResOff: oc0 / s * resK, Wb: 0, Tb: 0);
-        }
+        int s = config.S;
+        bool Boundary(int c) => c % config.P == 0 || (spaces.Out + (c >> spaces.PoolLog2)) % s == 0 && c % (1 << spaces.PoolLog2) == 0
+            || (spaces.Res + c) % s == 0 || laneMode && (spaces.In + c) % s == 0;
+        int start = lo;
+        for (int c = lo + 1; c <= hi; c++)
+            if (c == hi || Boundary(c))
+            {
+                yield return (start, c);
+                start = c;
+            }
+    }
+
+    /// <summary>The tiles of one group: its output channels cut by <see cref="Cut"/>.</summary>
+    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
+    {
+        int s = config.S;
+        int inLo = spaces.In + group.InStart, inHi = spaces.In + group.InEnd;
+        int cbLo = inLo / s, cbHi = (inHi - 1) / s, ncb = cbHi - cbLo + 1;
+        foreach (var (oc0, end) in Cut(group.OutStart, group.OutEnd, spaces, false, config))
+            yield return Tile(oc0, end - oc0, inLo, inHi, cbLo, ncb, inK, outK, resK, spaces, config) with
+            {
+                LaneLo = inLo - cbLo * s, LaneHi = inHi - cbHi * s,
+            };
     }
 
     /// <summary>
-    /// Lane mode: channel c in, channel c out, so a tile is a P-aligned block of channels; P
-    /// divides S, so its input lanes, its output lanes and its residual lanes each lie in one word.
+    /// Lane mode: channel c in, channel c out, so a tile is a block of channels cut by
+    /// <see cref="Cut"/>: its input lanes, its output lanes and its residual lanes each lie in one word.
     /// </summary>
-    private static IEnumerable<TileDescriptor> LaneTiles(int channels, int inK, int outK, int resK, int poolLog2, EngineConfig config)
+    private static IEnumerable<TileDescriptor> LaneTiles(int channels, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
     {
-        int s = config.S, p = config.P;
-        for (int oc0 = 0; oc0 < channels; oc0 += p)
+        int s = config.S;
+        foreach (var (oc0, end) in Cut(0, channels, spaces, true, config))
         {
-            int active = Math.Min(p, channels - oc0), cb = oc0 / s, stored = oc0 >> poolLog2;
-            yield return new TileDescriptor(
-                Oc0: oc0, Active: active, InLo: oc0, InHi: oc0 + active,
-                CbLo: cb, CbOff: cb * inK, Ncb: 1, NcbK: inK,
-                LaneLo: oc0 % s, LaneHi: oc0 % s + active,
-                Lane0: stored % s, OutOff: stored / s * outK,
-                ResLane0: resK == 0 ? 0 : oc0 % s, ResOff: oc0 / s * resK, Wb: 0, Tb: 0);
+            int inLo = spaces.In + oc0, cb = inLo / s;
+            yield return Tile(oc0, end - oc0, inLo, spaces.In + end, cb, 1, inK, outK, resK, spaces, config) with
+            {
+                LaneLo = inLo % s, LaneHi = inLo % s + end - oc0,
+            };
         }
+    }
+
+    private static TileDescriptor Tile(int oc0, int active, int inLo, int inHi, int cbLo, int ncb, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
+    {
+        int s = config.S;
+        // The stored channel of PE 0 (pooled: Legalize made G divide every tile start).
+        int stored = spaces.Out + (oc0 >> spaces.PoolLog2), res = spaces.Res + oc0;
+        return new TileDescriptor(
+            Oc0: oc0, Active: active, InLo: inLo, InHi: inHi,
+            CbLo: cbLo, CbOff: cbLo * inK, Ncb: ncb, NcbK: ncb * inK, LaneLo: 0, LaneHi: 0,
+            Lane0: stored % s, OutOff: stored / s * outK,
+            // The residual has the un-pooled channels: PE i reads channel oc0 + i (resK = 0 without one).
+            ResLane0: resK == 0 ? 0 : res % s, ResOff: resK == 0 ? 0 : res / s * resK, Wb: 0, Tb: 0);
     }
 
     private static LayerDescriptor Describe(FusedLayer layer, DotPart part, FmRegion inR, FmRegion outR, FmRegion? resR,

@@ -47,7 +47,7 @@ internal static class ShapeOps
     }
 
     /// <summary>floor((2 i (2^k - 1) + (n - 1)) / (2 (n - 1))): i / (n - 1) scaled to 2^k - 1, rounded half up.</summary>
-    private static long Coordinate(int i, int n, int bits)
+    public static long Coordinate(int i, int n, int bits)
     {
         if (n == 1) return 0;
         long levels = (1L << bits) - 1;
