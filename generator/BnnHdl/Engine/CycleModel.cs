@@ -9,7 +9,7 @@ public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
 /// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + OH * OW * (N_tile + WB)),
-/// N_tile = KH * KW * NCB * K_in beats, WB = 2 + R + n_thr + K_out write-back cycles
+/// N_tile = KH * KW * (NCB * K_in + bc_k) beats (bc_k only for act x act products), WB = 2 + R + n_thr + K_out write-back cycles
 /// (R = res_k + 1 with a residual Add, else 0).
 /// The RTL and the simulator must count exactly this.
 /// </summary>
@@ -23,7 +23,7 @@ public static class CycleModel
     public const int RunOverhead = 1;
 
     public static long LayerCycles(LayerDescriptor d, IEnumerable<TileDescriptor> tiles) =>
-        LayerSetup + tiles.Sum(t => TileSetup + (long)d.Oh * d.Ow * ((long)d.Kh * d.Kw * t.NcbK + d.WriteBackCycles));
+        LayerSetup + tiles.Sum(t => TileSetup + (long)d.Oh * d.Ow * (d.Beats(t.NcbK) + d.WriteBackCycles));
 
     public static CyclePrediction Predict(LoweredProgram program)
     {

@@ -19,6 +19,10 @@ public enum EngineUnits
     CrossChannelPool = 16,
     /// <summary>A residual Add: a stored tensor read and added to the accumulator at write-back.</summary>
     ResidualAdd = 32,
+    /// <summary>Lane mode: one lane per PE, per-PE correction (depthwise, pools, copies, products).</summary>
+    LaneMode = 64,
+    /// <summary>Act x act products: a broadcast element per tap and its shared sum.</summary>
+    Broadcast = 128,
 }
 
 /// <summary>

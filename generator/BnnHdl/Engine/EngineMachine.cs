@@ -92,6 +92,9 @@ internal sealed class EngineMachine
         var data = new ulong[_per];
         var pcWeight = new long[_p];
         var padWord = d.PadOne == 1 ? _pad1 : _pad0;
+        // All-ones weights (ones): PE i's weight word is its own lane alone; no weight memory read.
+        var ones = new ulong[_p][];
+        for (int i = 0; i < _p; i++) ones[i] = LaneRange(tile.LaneLo + i, Math.Min(tile.LaneLo + i + 1, _s));
 
         // Window origin of output (0, 0), as a virtual FM address and input coordinates.
         long rowOrigin = d.InBase - d.PadStep;
@@ -107,7 +110,7 @@ internal sealed class EngineMachine
                 Array.Clear(_cross);
                 Array.Clear(_laneCorr);
                 Array.Clear(_max);
-                long corr = 0;
+                long corr = 0, bsum = 0;
                 int wAddress = tile.Wb;
                 long tapRow = origin;
                 int iy = iy0;
@@ -118,12 +121,20 @@ internal sealed class EngineMachine
                     for (int kx = 0; kx < d.Kw; kx++, tap += d.DxStep, ix += d.Dx)
                     {
                         bool inside = iy >= 0 && iy < d.InH && ix >= 0 && ix < d.InW;
+                        // Act x act product: the broadcast element of this tap and output position, one cycle per plane.
+                        long bval = 0;
+                        if (d.Bcast == 1)
+                        {
+                            bval = Broadcast(d, ky * d.Kw + kx, y * d.Ow + x);
+                            bsum += bval;
+                            cycles += d.BcK;
+                        }
                         long block = tap + tile.CbOff;
                         for (int j = 0; j < tile.Ncb; j++, block += d.InK, wAddress++)
                         {
                             for (int c = 0; c < _per; c++)
                                 mask[c] = (j == 0 ? fromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? belowHi[c] : _full[c]);
-                            var weights = _wm[wAddress];
+                            var weights = d.Ones == 1 ? ones : _wm[wAddress];
                             long plane = block;
                             for (int p = 0; p < d.InK; p++, plane++)
                             {
@@ -142,7 +153,8 @@ internal sealed class EngineMachine
                                 corr += sign * (pcAct << p);
                                 for (int i = 0; i < tile.Active; i++)
                                 {
-                                    _cross[i] += sign * (pcWeight[i] << p);
+                                    long term = d.Bcast == 1 ? (pcWeight[i] != 0 ? bval : 0) : pcWeight[i];
+                                    _cross[i] += sign * (term << p);
                                     // Lane mode: PE i's own correction, from its input lane.
                                     if (d.LaneMode == 1)
                                         _laneCorr[i] += sign * ((long)(WideBits.Get(word, tile.LaneLo + i, 1) & WideBits.Get(mask, tile.LaneLo + i, 1)) << p);
@@ -159,7 +171,7 @@ internal sealed class EngineMachine
                         }
                     }
                 }
-                cycles += WriteBack(d, tile, corr, outAddress, resAddress, writeMask, data);
+                cycles += WriteBack(d, tile, corr, bsum, outAddress, resAddress, writeMask, data);
             }
         }
         return cycles;
@@ -171,14 +183,14 @@ internal sealed class EngineMachine
     /// plane plus the add), compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
     /// of their values, combinational in the write cycles) and writes the output planes.
     /// </summary>
-    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
+    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long bsum, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
     {
         long cycles = 2 + d.ResidualCycles; // drain of the last beat + the cycle that forms acc (+ residual reads + add)
         for (int i = 0; i < tile.Active; i++)
         {
             long own = d.LaneMode == 1 ? _laneCorr[i] : corr;
             long acc = d.PoolMax == 1 ? _max[i] + _bias[i]
-                : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) + _bias[i];
+                : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) - (d.Bcorr == 1 ? bsum << d.Sbc : 0) + _bias[i];
             if (d.ResKind != LayerDescriptor.ResNone)
             {
                 long r = Residual(d, tile.ResLane0 + i, resAddress);
@@ -208,6 +220,21 @@ internal sealed class EngineMachine
             cycles++;
         }
         return cycles;
+    }
+
+    /// <summary>
+    /// The broadcast element of an act x act product for tap <paramref name="tap"/> and output
+    /// position <paramref name="position"/> (docs/engine.md "Activation x activation products"):
+    /// its planes from the element's word, on the element's lane.
+    /// </summary>
+    private long Broadcast(LayerDescriptor d, int tap, int position)
+    {
+        int lane = d.BcPerTap == 1 ? tap : position, word = d.BcPerTap == 1 ? position : tap;
+        int c = d.BcLane0 + lane;
+        long address = d.BcBase + (long)word * d.BcWordStep + c / _s * d.BcK;
+        long value = 0;
+        for (int q = 0; q < d.BcK; q++) value |= (long)WideBits.Get(_fm[address + q], c % _s, 1) << q;
+        return value;
     }
 
     /// <summary>

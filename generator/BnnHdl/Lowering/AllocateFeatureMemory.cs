@@ -25,9 +25,8 @@ public static class AllocateFeatureMemory
         var dies = new Dictionary<string, int>(born);
         for (int i = 0; i < graph.Layers.Count; i++)
         {
-            dies[graph.Layers[i].In.Name] = Math.Max(dies[graph.Layers[i].In.Name], i + 1);
-            // A fused residual Add or gate reads its stored operand at this layer's write-back.
-            if (graph.Layers[i].Operand is { } operand) dies[operand.Name] = Math.Max(dies[operand.Name], i + 1);
+            // The input, a product's broadcast operand, and the operand a fused Add or gate reads at write-back.
+            foreach (var t in graph.Layers[i].Reads) dies[t.Name] = Math.Max(dies[t.Name], i + 1);
         }
         foreach (var o in graph.Outputs) dies[o] = FmRegion.End;
 

@@ -50,6 +50,8 @@ public static class BuildImages
             if (d.PadOne == 1) units |= EngineUnits.PadOne;
             if (d.XcpLog2 > 0) units |= EngineUnits.CrossChannelPool;
             if (d.ResKind != LayerDescriptor.ResNone) units |= EngineUnits.ResidualAdd;
+            if (d.LaneMode == 1) units |= EngineUnits.LaneMode;
+            if (d.Bcast == 1) units |= EngineUnits.Broadcast;
         }
         var dimensions = new EngineDimensions(
             AccumulatorBits: aw, ThresholdBits: tw,
@@ -78,8 +80,14 @@ public static class BuildImages
         long lowValue = read.IsBipolar ? 0 : Math.Min(read.Min, 0), highValue = read.IsBipolar ? 1 : read.Max;
         long maxTerms = dot.Geometry.Groups.Max(g => (long)g.InCount) * dot.Words().Max(p => p.Taps);
         long crossLo = lowValue * maxTerms, crossHi = highValue * maxTerms;
-        long corrLo = d.Corr == 1 ? crossLo : 0, corrHi = d.Corr == 1 ? crossHi : 0;
-        long min = Math.Min((crossLo << d.Sc) - (corrHi << d.Sk) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
+        long corrLo = d.Corr == 1 ? crossLo : 0, corrHi = d.Corr == 1 ? crossHi : 0, bsumHi = 0;
+        if (dot.Broadcast is { } b)
+        {
+            // cross sums value x element; bsum sums the elements.
+            long element = b.ReadType.IsBipolar ? 1 : b.ReadType.Max;
+            (crossHi, bsumHi) = (crossHi * element, d.Bcorr == 1 ? element * maxTerms : 0);
+        }
+        long min = Math.Min((crossLo << d.Sc) - (corrHi << d.Sk) - (bsumHi << d.Sbc) + Math.Min(bias.Min(), 0), layer.Source.Accumulator.Min);
         long max = Math.Max((crossHi << d.Sc) - (corrLo << d.Sk) + Math.Max(bias.Max(), 0), layer.Source.Accumulator.Max + 1);
         if (layer.Source.Add is { } add)
         {
@@ -119,6 +127,7 @@ public static class BuildImages
         foreach (var layer in program.Layers)
         {
             var dot = layer.Source.Dot;
+            if (dot.AllOnes) continue; // ones: the engine does not read weights
             var offsets = dot.WeightOffsets();
             bool lane = dot.Mode != DotMode.Dense;
             foreach (var part in layer.Parts)

@@ -13,7 +13,8 @@ public sealed record LayerDescriptor(
     int PixStep, int RowStep, int SxStep, int SyStep, int DxStep, int DyStep, int PadStep,
     int Sy, int Sx, int Dy, int Dx, int Sc, int Sk, int Corr,
     int TileBase, int NTiles, int OutPixStep, int LayerId, int Last,
-    int InSigned = 0, int LaneMode = 0, int PoolMax = 0, int EwOp = 0, int OutXStep = 0, int OutYStep = 0, int EndLayer = 1)
+    int InSigned = 0, int LaneMode = 0, int PoolMax = 0, int EwOp = 0, int OutXStep = 0, int OutYStep = 0, int EndLayer = 1,
+    int Ones = 0, int Bcast = 0, int BcBase = 0, int BcK = 0, int BcPerTap = 0, int BcWordStep = 0, int BcLane0 = 0, int Bcorr = 0, int Sbc = 0)
 {
     public IReadOnlyList<(string Name, long Value)> Fields() =>
     [
@@ -27,6 +28,8 @@ public sealed record LayerDescriptor(
         ("tile_base", TileBase), ("n_tiles", NTiles), ("out_pix_step", OutPixStep), ("layer_id", LayerId), ("last", Last),
         ("in_signed", InSigned), ("lane_mode", LaneMode), ("pool_max", PoolMax), ("ew_op", EwOp),
         ("out_x_step", OutXStep), ("out_y_step", OutYStep), ("end_layer", EndLayer),
+        ("ones", Ones), ("bcast", Bcast), ("bc_base", BcBase), ("bc_k", BcK), ("bc_per_tap", BcPerTap),
+        ("bc_word_step", BcWordStep), ("bc_lane0", BcLane0), ("bcorr", Bcorr), ("sbc", Sbc),
     ];
 
     /// <summary>The descriptor whose fields have these values (the inverse of <see cref="Fields"/>).</summary>
@@ -41,7 +44,8 @@ public sealed record LayerDescriptor(
             V("pix_step"), V("row_step"), V("sx_step"), V("sy_step"), V("dx_step"), V("dy_step"), V("pad_step"),
             V("sy"), V("sx"), V("dy"), V("dx"), V("sc"), V("sk"), V("corr"),
             V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"),
-            V("in_signed"), V("lane_mode"), V("pool_max"), V("ew_op"), V("out_x_step"), V("out_y_step"), V("end_layer"));
+            V("in_signed"), V("lane_mode"), V("pool_max"), V("ew_op"), V("out_x_step"), V("out_y_step"), V("end_layer"),
+            V("ones"), V("bcast"), V("bc_base"), V("bc_k"), V("bc_per_tap"), V("bc_word_step"), V("bc_lane0"), V("bcorr"), V("sbc"));
     }
 
     /// <summary>ew_op: the residual Add of v1, or the gating multiply by the operand read from feature memory.</summary>
@@ -52,6 +56,9 @@ public sealed record LayerDescriptor(
 
     /// <summary>Residual read cycles per output position: one per residual plane plus the add (0 without a residual).</summary>
     public int ResidualCycles => ResKind == ResNone ? 0 : ResK + 1;
+
+    /// <summary>Beats per output position and tile of <paramref name="ncbK"/> act words per tap (plus the broadcast element's planes).</summary>
+    public long Beats(int ncbK) => (long)Kh * Kw * (ncbK + (Bcast == 1 ? BcK : 0));
 
     /// <summary>Beats of write-back per output position: drain + acc, the residual reads and add, one per threshold, one per output plane.</summary>
     public int WriteBackCycles => 2 + ResidualCycles + NThr + OutK;

@@ -75,6 +75,15 @@ public static class DotForms
         return Ones(name, sourceOp, input, acc, 1, 1, Padding.None, DotMode.Lane, readsBits);
     }
 
+    /// <summary>
+    /// An act x act product in its engine form: lane mode over <paramref name="rows"/> (channel
+    /// n, position k; the taps are all its positions, the window never moves), the other
+    /// operand broadcast element by element.
+    /// </summary>
+    public static DotNode Product(string name, TensorInfo rows, Broadcast other, TensorInfo output) =>
+        Ones(name, "ActMatMul", rows, output, new Pair(rows.Shape.H, rows.Shape.W), 1, Padding.None, DotMode.Lane, false)
+            with { Broadcast = other };
+
     private static DotNode Ones(string name, string sourceOp, TensorInfo input, TensorInfo output,
         Pair kernel, Pair stride, Padding pad, DotMode mode, bool readsBits)
     {

@@ -18,6 +18,12 @@ public static class Folding
     public static long[] Bias(FusedLayer layer, DotPart part)
     {
         var dot = layer.Dot;
+        if (dot.Broadcast is { } b)
+        {
+            // Act x act: only beta_a * beta_b * K is constant; the operand sums are counted at run time.
+            long k = part.Taps, both = dot.ReadType.IsBipolar && b.ReadType.IsBipolar ? 1 : 0;
+            return dot.Bias.Select(v => v + both * k).ToArray();
+        }
         bool bipolarW = dot.WeightType == WeightType.Bipolar;
         long betaA = dot.ReadType.IsBipolar ? -1 : 0, alphaW = bipolarW ? 2 : 1, betaW = bipolarW ? -1 : 0;
         var offsets = dot.WeightOffsets();

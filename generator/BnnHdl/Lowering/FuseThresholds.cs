@@ -28,6 +28,11 @@ public static class FuseThresholds
                 return new FusedLayer(dot, threshold, threshold is null ? null : poolOf.GetValueOrDefault(threshold.Out.Name), add, gate);
             })
             .ToEquatableArray();
+        // Legalize emits every elementwise node, threshold and pool right behind its dot product.
+        var attached = layers.SelectMany(l => new LegalNode?[] { l.Add, l.Gate, l.Threshold, l.Pool }).OfType<LegalNode>().ToHashSet();
+        var stray = graph.Nodes.Where(n => n is AddNode or GateNode or ThresholdNode or PoolNode && !attached.Contains(n)).Select(n => n.Name).ToList();
+        if (stray.Count > 0)
+            throw new InvalidOperationException($"network '{graph.Name}': {string.Join(", ", stray)} did not fuse with a dot product");
         return new FusedGraph(graph.Name, graph.Input, layers, graph.Outputs,
             graph.Nodes.OfType<ConcatNode>().ToEquatableArray(), graph.Nodes.OfType<ConstantNode>().ToEquatableArray());
     }

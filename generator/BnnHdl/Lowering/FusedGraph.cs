@@ -19,6 +19,10 @@ public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode?
     public TensorInfo Accumulator => Dot.Out;
     /// <summary>What the threshold compares (or the raw write-back stores): the Add's sum, or the accumulator.</summary>
     public TensorInfo Sum => Add?.Out ?? Gate?.Out ?? Dot.Out;
+    /// <summary>The stored tensors this layer reads: its input, the broadcast operand of a product, the write-back operand.</summary>
+    public IEnumerable<TensorInfo> Reads =>
+        new[] { In, Dot.Broadcast?.Tensor, Operand }.Where(t => t is not null).Select(t => t!);
+
     /// <summary>The stored operand read at write-back: the residual of an Add or the gate of a Mul.</summary>
     public TensorInfo? Operand => Add?.Residual ?? Gate?.Gate;
     /// <summary>The tensor this layer stores: the pool's output, the threshold's, the sum or the accumulator itself.</summary>
@@ -32,6 +36,9 @@ public sealed record FusedLayer(DotNode Dot, ThresholdNode? Threshold, PoolNode?
     /// pass that places a Concat operand in the Concat's view, the operand it copies.
     /// </summary>
     public string ExpectedTensor => Dot.SourceOp == "Concat" ? Dot.In.Name : Out.Name;
+
+    /// <summary>The transpose pass of an act x act product stores its broadcast operand transposed (the expected value).</summary>
+    public TensorInfo? TransposeOf => Dot.Broadcast is { Transposes: true } b ? b.Tensor : null;
 
     public string Dump() =>
         Dot.Dump() + (Add is null ? "" : "\n    fused " + Add.Dump()) + (Gate is null ? "" : "\n    fused " + Gate.Dump())

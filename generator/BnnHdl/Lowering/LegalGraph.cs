@@ -33,6 +33,19 @@ public enum DotMode
     LaneMax,
 }
 
+/// <summary>
+/// The other operand of an act x act product (docs/engine.md "Activation x activation
+/// products"): element [k][m] is channel k at position m (<see cref="PerTap"/>: Bm not
+/// transposed) or channel m at position k. <see cref="ReadsBits"/>: a B operand is read as its
+/// stored bit (the transpose pass). <see cref="Transposes"/>: the product is a transpose of
+/// this operand by an identity, so its output equals the operand transposed.
+/// </summary>
+public sealed record Broadcast(TensorInfo Tensor, bool PerTap, bool ReadsBits = false, bool Transposes = false)
+{
+    /// <summary>The type the engine reads the operand as.</summary>
+    public DataType ReadType => ReadsBits && Tensor.Type.IsBipolar ? DataType.U(1) : Tensor.Type;
+}
+
 /// <summary>A rectangle of a stored tensor: the input window of one program word.</summary>
 public sealed record Window(int Y0, int X0, int H, int W);
 
@@ -63,7 +76,8 @@ public sealed record DotPart(Pair Kernel, Pair Stride, Padding Pad, Window In, O
 public sealed record DotNode(
     string Name, string SourceOp, TensorInfo In, TensorInfo Out, DotGeometry Geometry, WeightType WeightType,
     EquatableArray<sbyte> Weights, EquatableArray<int> Bias,
-    DotMode Mode = DotMode.Dense, bool ReadsBits = false, EquatableArray<DotPart> Parts = default) : LegalNode(Name, In, Out)
+    DotMode Mode = DotMode.Dense, bool ReadsBits = false, EquatableArray<DotPart> Parts = default,
+    Broadcast? Broadcast = null) : LegalNode(Name, In, Out)
 {
     /// <summary>The type the engine reads the input as.</summary>
     public DataType ReadType => ReadsBits && In.Type.IsBipolar ? DataType.U(1) : In.Type;
@@ -93,9 +107,10 @@ public sealed record DotNode(
     public override string Dump()
     {
         string mode = Mode == DotMode.Dense ? "" : " mode=" + Mode.ToString().ToLowerInvariant();
-        string parts = Parts.Count == 0 ? "" : " " + string.Join(" ", Parts);
+        string parts = (Parts.Count == 0 ? "" : " " + string.Join(" ", Parts))
+            + (Broadcast is { } b ? $" broadcast({b.Tensor.Name}: {b.Tensor.Type}{(b.ReadsBits ? " read as bits" : "")}, {(b.PerTap ? "per tap" : "per position")})" : "");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Name} = {SourceOp}({In.Name}: {In.Shape} {In.Type}{(ReadsBits ? " read as bits" : "")}) {Geometry} weights={(AllOnes ? "ones" : WeightType.Name())}{mode} -> {Out} {{weights={Weights.Count} bias={Bias.Count}}}{parts}");
+            $"{Name} = {SourceOp}({In.Name}: {In.Shape} {In.Type}{(ReadsBits && In.Type.IsBipolar ? " read as bits" : "")}) {Geometry} weights={(AllOnes ? "ones" : WeightType.Name())}{mode} -> {Out} {{weights={Weights.Count} bias={Bias.Count}}}{parts}");
     }
 }
 

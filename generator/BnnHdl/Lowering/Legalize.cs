@@ -29,9 +29,21 @@ public static class Legalize
         foreach (var layer in graph.Layers.Skip(1))
         {
             string where = $"layer '{layer.Name}' ({layer.Op.OpName})";
-            if (layer.Op is ActMatMulOp)
+            if (layer.Op is ActMatMulOp matmul)
             {
-                problems.Add($"{where}: not supported by the engine yet");
+                var (a, bm) = (graph.Tensor(layer.Inputs[0]), graph.Tensor(layer.Inputs[1]));
+                var rows = a;
+                if (matmul.TransposeA)
+                {
+                    // A is stored channel k, position n: transpose it by an identity product first.
+                    int n = a.Shape.Positions;
+                    var eye = Identity(layer.Name + ".eye", n);
+                    nodes.Add(eye);
+                    var transposed = new TensorInfo(layer.Name + ".t", new Shape(n, 1, a.Shape.C), a.Type, a.Min, a.Max);
+                    Emit(DotForms.Product(transposed.Name, eye.Out, new Broadcast(a, PerTap: false, ReadsBits: true, Transposes: true), transposed));
+                    rows = transposed;
+                }
+                Emit(DotForms.Product(layer.Name, rows, new Broadcast(bm, PerTap: !matmul.TransposeB), layer.Output));
                 continue;
             }
             if (layer.Op is ConcatOp or CoordChannelsOp)
@@ -166,12 +178,15 @@ public static class Legalize
         // Layers whose accumulator (or sum) a threshold can compare at write-back: every dot
         // product except those that read a B input as its bits (their accumulator is the bit,
         // not the value), and the Adds and Muls fused behind one.
-        bool ProducesAccumulator(Layer l) =>
-            l.Op is AddOp or MulOp || dots.TryGetValue(l.Name, out var d) && !(d.ReadsBits && d.In.Type.IsBipolar);
+        bool ProducesAccumulator(Layer l) => l.Op is AddOp or MulOp || RawDot(l) is not null;
 
         // A dot product an Add or Mul can ride on: one program word, feeding only the elementwise op.
-        bool CanAccumulate(Layer l) =>
-            FeedsOnlyNext(l) && dots.TryGetValue(l.Name, out var d) && d.Parts.Count == 0 && !(d.ReadsBits && d.In.Type.IsBipolar);
+        bool CanAccumulate(Layer l) => FeedsOnlyNext(l) && RawDot(l) is { Parts.Count: 0 };
+
+        // The dot product whose raw accumulator is this layer's output (not a copy pass the
+        // layer runs before its own operation), unless it reads a B input as bits.
+        DotNode? RawDot(Layer l) =>
+            dots.TryGetValue(l.Name, out var d) && d.Out.Name == l.Output.Name && !(d.ReadsBits && d.In.Type.IsBipolar) ? d : null;
 
         // The operand of an Add that is its accumulator: a dot product feeding only the Add and
         // computed after the other operand (the later one when both qualify), or -1.
@@ -194,9 +209,9 @@ public static class Legalize
         Layer? DotBehind(Layer source)
         {
             if (!FeedsOnlyNext(source)) return null;
-            if (source.Op is not (AddOp or MulOp)) return dots.ContainsKey(source.Name) ? source : null;
+            if (source.Op is not (AddOp or MulOp)) return RawDot(source) is null ? null : source;
             var fused = nodes.Last(n => n.Name == source.Name);
-            return graph.Layers.FirstOrDefault(l => l.Output.Name == fused.In.Name && dots.ContainsKey(l.Name)) ?? source;
+            return graph.Layers.FirstOrDefault(l => l.Output.Name == fused.In.Name && RawDot(l) is not null) ?? source;
         }
     }
 
@@ -234,6 +249,14 @@ public static class Legalize
                 values[shape.Positions + y * shape.W + x] = Reference.ShapeOps.Coordinate(y, shape.H, bits);
             }
         return new ConstantNode(name, TensorInfo.Of(name, new Shape(2, shape.H, shape.W), DataType.U(bits)), values.ToEquatableArray());
+    }
+
+    /// <summary>The identity E[n][j] = (n == j) as a U1 tensor of n channels at 1 x n positions.</summary>
+    private static ConstantNode Identity(string name, int n)
+    {
+        var values = new long[(long)n * n];
+        for (int i = 0; i < n; i++) values[(long)i * n + i] = 1;
+        return new ConstantNode(name, TensorInfo.Of(name, new Shape(n, 1, n), DataType.U(1)), values.ToEquatableArray());
     }
 
     private static bool TooWide(DataType type, EngineConfig config) => type.IsUnsigned && type.Bits > config.MaxActivationBits;

@@ -29,10 +29,22 @@ public sealed record LoweredProgram(
     /// What an engine layer reporting <paramref name="tensor"/> must have stored: the reference
     /// model's tensor, or a constant the lowering preloads (coordinate channels).
     /// </summary>
-    public TensorData Expected(ReferenceRun reference, string tensor) =>
-        Memory.Graph.Constants.FirstOrDefault(c => c.Out.Name == tensor) is { } c
-            ? TensorData.Create(c.Out.Shape, c.Out.Type, c.Values.ToArray())
-            : reference[tensor];
+    public TensorData Expected(ReferenceRun reference, string tensor)
+    {
+        if (Memory.Graph.Constants.FirstOrDefault(c => c.Out.Name == tensor) is { } constant)
+            return TensorData.Create(constant.Out.Shape, constant.Out.Type, constant.Values.ToArray());
+        if (Layers.FirstOrDefault(l => l.Source.Out.Name == tensor)?.Source.TransposeOf is { } source)
+        {
+            // channel n, position k of the transpose = channel k, position n of its source.
+            var x = Expected(reference, source.Name);
+            var shape = new Shape(x.Shape.Positions, 1, x.Shape.C);
+            var values = new long[shape.Size];
+            for (int n = 0; n < shape.C; n++)
+                for (int k = 0; k < shape.W; k++) values[(long)n * shape.W + k] = x.Values[k * shape.C + n];
+            return TensorData.Create(shape, x.Type, values);
+        }
+        return reference[tensor];
+    }
 
     /// <summary>The initial feature memory (fm.memh): the input and the constants in their regions, every other word 0.</summary>
     public MemoryImage FeatureImage(TensorData input) => FeatureLayout.InitialImage(this, input);

@@ -24,6 +24,7 @@ public static class Schedule
             var inRegion = memory.Region(layer.In.Name);
             var outRegion = memory.Region(layer.Out.Name);
             var resRegion = layer.Operand is null ? null : memory.Region(layer.Operand.Name);
+            var bcRegion = layer.Dot.Broadcast is null ? null : memory.Region(layer.Dot.Broadcast.Tensor.Name);
             int nThr = layer.Threshold?.Count ?? 0;
             var words = layer.Dot.Words();
             var parts = new List<ScheduledPart>();
@@ -38,13 +39,14 @@ public static class Schedule
                 foreach (var tile in cut)
                 {
                     tiles.Add(tile with { Wb = wb, Tb = tb });
-                    wb += part.Taps * tile.Ncb;
+                    // All-ones weights (pools, copies, products) are not stored.
+                    wb += layer.Dot.AllOnes ? 0 : part.Taps * tile.Ncb;
                     tb += 1 + nThr;
                 }
                 bool end = k == words.Count - 1;
-                parts.Add(new ScheduledPart(
-                    Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count),
-                    tiles.ToEquatableArray()));
+                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count);
+                if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion);
+                parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
             }
             layers.Add(new ScheduledLayer(layer, inRegion, outRegion, parts.ToEquatableArray()));
@@ -155,6 +157,25 @@ public static class Schedule
             PoolMax: layer.Dot.Mode == DotMode.LaneMax ? 1 : 0,
             EwOp: layer.Gate is null ? LayerDescriptor.EwAdd : LayerDescriptor.EwGate,
             OutXStep: part.Out.Sx * outPix, OutYStep: part.Out.Sy * outR.Shape.W * outPix,
-            EndLayer: endLayer ? 1 : 0);
+            EndLayer: endLayer ? 1 : 0,
+            Ones: layer.Dot.AllOnes ? 1 : 0);
+    }
+
+    /// <summary>
+    /// An act x act product (docs/engine.md "Activation x activation products"): the window
+    /// is the whole row tensor and never moves; the broadcast operand's element address.
+    /// </summary>
+    private static LayerDescriptor WithBroadcast(LayerDescriptor d, Broadcast b, FmRegion region)
+    {
+        bool rowsBipolar = d.Sk == 1, otherBipolar = b.ReadType.IsBipolar;
+        return d with
+        {
+            SxStep = 0, SyStep = 0, Sx = 0, Sy = 0,
+            Bcast = 1, BcBase = region.Base, BcK = region.Planes, BcPerTap = b.PerTap ? 1 : 0,
+            BcWordStep = region.ChannelBlocks * region.Planes, BcLane0 = region.C0,
+            // (alpha_a, beta_a) of the rows, (alpha_b, beta_b) of the broadcast operand.
+            Sc = (rowsBipolar ? 1 : 0) + (otherBipolar ? 1 : 0), Sk = rowsBipolar ? 1 : 0, Corr = otherBipolar ? 1 : 0,
+            Bcorr = rowsBipolar ? 1 : 0, Sbc = otherBipolar ? 1 : 0,
+        };
     }
 }

@@ -135,11 +135,19 @@ public class EngineCommandsTests
     public void A_network_the_engine_cannot_run_is_refused_naming_the_layers()
     {
         using var dir = new CliRunner.TempDir();
-        var r = CliRunner.Run("generate", "--model", "tiny", "--out", dir.File("rtl"));
+        File.WriteAllText(dir.File("net.csx"), """
+            var b = new NetworkBuilder("padded");
+            var x = b.Input(3, 8, 8);
+            var s = b.MultiThreshold(b.Conv2d(x, 4, 3, pad: 1, name: "conv"), DataType.B, name: "sign");
+            b.Output(b.SumPool2d(s, 3, 1, 1, name: "pool"), b.SumPool2d(s, 2, 2, 1, name: "pool2"));
+            b.Build()
+            """);
+        var r = CliRunner.Run("generate", "--network", dir.File("net.csx"), "--seed", "1", "--out", dir.File("rtl"));
         Assert.Equal(1, r.ExitCode);
         var error = r.Error.TrimEnd('\n').Split('\n')[^1];
-        // Everything in tiny runs on the engine except its act x act product.
-        Assert.Equal("bnn-hdl: error: network 'tiny': layer 'inst.matmul' (ActMatMul): not supported by the engine yet", error);
+        Assert.Equal("bnn-hdl: error: network 'padded': 2 problems: "
+            + "layer 'pool' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1); "
+            + "layer 'pool2' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)", error);
         Assert.False(Directory.Exists(dir.File("rtl")));
     }
 }
