@@ -24,6 +24,7 @@ public static class ModelZoo
         new(new(LaneMixModel.Name, LaneMixModel.Description), s => LaneMixModel.Build(s)),
         new(new(ViewMixModel.Name, ViewMixModel.Description), s => ViewMixModel.Build(s)),
         new(new(MatMulMixModel.Name, MatMulMixModel.Description), s => MatMulMixModel.Build(s)),
+        new(new(AllOpsModel.Name, AllOpsModel.Description), s => AllOpsModel.Build(s)),
         new(new(MobileNetV2.Name, MobileNetV2.Description), s => MobileNetV2.Build(s)),
         new(new(MobileFaceNet.Name, MobileFaceNet.Description), s => MobileFaceNet.Build(s)),
         new(new(TinyYoloV2.Name, TinyYoloV2.Description), s => TinyYoloV2.Build(s)),

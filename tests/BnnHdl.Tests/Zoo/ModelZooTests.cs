@@ -8,7 +8,7 @@ public class ModelZooTests
     [Fact]
     public void Lists_the_models_in_a_stable_order_with_one_line_descriptions()
     {
-        Assert.Equal(["tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "mobilenetv2", "mobilefacenet", "tinyyolov2"], ModelZoo.Models.Select(m => m.Name));
+        Assert.Equal(["tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2"], ModelZoo.Models.Select(m => m.Name));
         Assert.All(ModelZoo.Models, m =>
         {
             Assert.False(string.IsNullOrWhiteSpace(m.Description));
@@ -28,6 +28,7 @@ public class ModelZooTests
             ["lane-mix"] = new(3, 12, 12),
             ["view-mix"] = new(3, 8, 8),
             ["matmul-mix"] = new(3, 8, 8),
+            ["all-ops"] = new(3, 24, 24),
             ["mobilenetv2"] = new(3, 224, 224),
             ["mobilefacenet"] = new(3, 112, 112),
             ["tinyyolov2"] = new(3, 416, 416),
@@ -55,7 +56,7 @@ public class ModelZooTests
     public void Unknown_model_lists_the_known_ones()
     {
         var e = Assert.Throws<BnnHdlException>(() => ModelZoo.Build("resnet50"));
-        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, mobilenetv2, mobilefacenet, tinyyolov2", e.Message);
+        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2", e.Message);
     }
 
     [Fact]
