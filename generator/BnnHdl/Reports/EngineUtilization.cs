@@ -9,10 +9,24 @@ namespace BnnHdl.Reports;
 /// <summary>One engine layer's lane utilization: binary MACs / (cycles x P x S).</summary>
 public sealed record LayerUtilization(string Name, string Kind, long BinaryMacs, long Cycles, double Utilization);
 
+/// <summary>The layers of one kind together: their binary MACs, cycles, utilization and share of the run's cycles.</summary>
+public sealed record KindUtilization(string Kind, int Layers, long BinaryMacs, long Cycles, double Utilization, double CycleShare);
+
 /// <summary>Utilization of every layer and of the whole run, for one engine configuration.</summary>
 public sealed record EngineUtilization(string Network, EngineConfig Config, EquatableArray<LayerUtilization> Layers,
     long BinaryMacs, long Cycles, double Utilization)
 {
+    /// <summary>Per layer kind, in order of first appearance.</summary>
+    public IReadOnlyList<KindUtilization> ByKind()
+    {
+        long lanes = (long)Config.P * Config.S;
+        return Layers.GroupBy(l => l.Kind).Select(g =>
+        {
+            long macs = g.Sum(l => l.BinaryMacs), cycles = g.Sum(l => l.Cycles);
+            return new KindUtilization(g.Key, g.Count(), macs, cycles, (double)macs / (cycles * lanes), (double)cycles / Cycles);
+        }).ToList();
+    }
+
     /// <summary>
     /// A read-only analysis of a lowered program. A binary MAC is one lane of one input
     /// bit-plane (a U(k) activation times a weight is k binary MACs, a B activation one);
@@ -51,6 +65,8 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
             return dot.SourceOp switch
             {
                 "Add" or "Mul" or "MultiThreshold" => "elementwise " + dot.SourceOp,
+                "Concat" => "copy into Concat",
+                "ActMatMul" => dot.Broadcast is { Transposes: true } ? "transpose (ActMatMul)" : "act x act",
                 "UpsampleNearest" or "AdaptiveSumPool" or "GlobalSumPool" => dot.SourceOp,
                 _ => dot.SourceOp + " " + shape,
             };
@@ -72,6 +88,10 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
         foreach (var l in Layers)
             sb.Append(Invariant($"  {l.Name.PadRight(nameWidth)}  {l.Kind.PadRight(kindWidth)}  {l.BinaryMacs,14:N0}  {l.Cycles,10:N0}  {l.Utilization,6:P1}\n"));
         sb.Append(Invariant($"  {"total".PadRight(nameWidth)}  {"".PadRight(kindWidth)}  {BinaryMacs,14:N0}  {Cycles,10:N0}  {Utilization,6:P1}\n"));
+        sb.Append("per kind (cycles = share of the run's layer cycles)\n");
+        sb.Append(Invariant($"  {"kind".PadRight(kindWidth)}  {"layers",6}  {"binary MACs",14}  {"cycles",10}  {"util",6}  {"cycles",6}\n"));
+        foreach (var k in ByKind())
+            sb.Append(Invariant($"  {k.Kind.PadRight(kindWidth)}  {k.Layers,6}  {k.BinaryMacs,14:N0}  {k.Cycles,10:N0}  {k.Utilization,6:P1}  {k.CycleShare,6:P1}\n"));
         return sb.ToString();
     }
 

@@ -47,4 +47,27 @@ public class EngineUtilizationTests
         Assert.Equal(7_688, down.Cycles);
         Assert.InRange(down.Utilization, 0.899, 0.9);
     }
+
+    [Fact]
+    public void Pools_upsampling_and_products_count_their_window_terms_and_kinds_add_up()
+    {
+        var b = new NetworkBuilder("k");
+        var x = b.Input(4, 6, 6, DataType.U(2));
+        var ppm = b.MultiThreshold(b.AdaptiveSumPool(x, 3, name: "ppm"), DataType.U(2), name: "ppm.q");
+        var up = b.UpsampleNearest(ppm, 2, name: "up");
+        var s1 = b.MultiThreshold(b.SumPool2d(x, 2, 2, name: "s1"), DataType.B, name: "s1.q");
+        var s2 = b.MultiThreshold(b.SumPool2d(x, 2, 2, name: "s2"), DataType.B, name: "s2.q");
+        b.Output(up, b.ActMatMul(s1, s2, transposeB: true, name: "mm"));
+        var u = EngineUtilization.Of(Lower(b.Build(), 4, 8));
+
+        // ppm: every input position once (9 bins of 2x2) x 4 channels x 2 planes; up: 4 x 6 x 6 x 2;
+        // sums: 4 x 9 positions x 4 taps x 2; mm: 4 x 4 outputs x 9 terms x 1 plane of the B rows.
+        Assert.Equal([288L, 288L, 288L, 288L, 144L], u.Layers.Select(l => l.BinaryMacs));
+        Assert.Equal(["AdaptiveSumPool", "UpsampleNearest", "SumPool2d 2x2", "SumPool2d 2x2", "act x act"], u.Layers.Select(l => l.Kind));
+        var kinds = u.ByKind();
+        Assert.Equal([("AdaptiveSumPool", 1), ("UpsampleNearest", 1), ("SumPool2d 2x2", 2), ("act x act", 1)], kinds.Select(k => (k.Kind, k.Layers)));
+        Assert.Equal(u.Cycles - CycleModel.RunOverhead, kinds.Sum(k => k.Cycles));
+        Assert.Equal(576L, kinds[2].BinaryMacs);
+        Assert.Equal((double)kinds[2].Cycles / u.Cycles, kinds[2].CycleShare);
+    }
 }
