@@ -30,10 +30,14 @@ public sealed class RunOptions
         command.Options.Add(_image);
     }
 
-    /// <summary>Loads the network, reads or draws the input, and fills missing parameters.</summary>
-    public PreparedNetwork Prepare(ParseResult parsed, CliConsole console)
+    /// <summary>
+    /// Loads the network, runs <paramref name="check"/> on it (the engine's structural checks,
+    /// before any slow work), reads or draws the input, and fills missing parameters.
+    /// </summary>
+    public PreparedNetwork Prepare(ParseResult parsed, CliConsole console, Action<Graph>? check = null)
     {
         var graph = _network.Load(parsed);
+        check?.Invoke(graph);
         long seed = parsed.GetValue(_seed);
         var imageFile = parsed.GetValue(_image);
         var input = imageFile is null

@@ -48,7 +48,7 @@ public static class CosimCommand
             var kind = parsed.GetValue(simulator) == "icarus" ? SimulatorKind.Icarus : SimulatorKind.Verilator;
             string? rtlOption = parsed.GetValue(rtl)?.ToString();
             if (rtlOption != null) RtlFolder.Check(rtlOption); // fail on a bad --rtl before the long work
-            var net = run.Prepare(parsed, console);
+            var net = run.Prepare(parsed, console, g => Legalize.Check(g, config));
             string dir = rtlOption ?? Path.Combine("rtl-out", net.Graph.Name);
             var program = LoweringPipeline.Lower(net.Graph, config);
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));

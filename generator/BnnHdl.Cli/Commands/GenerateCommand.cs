@@ -25,7 +25,7 @@ public static class GenerateCommand
             var config = engine.Config(parsed);
             string dir = parsed.GetValue(output)!.ToString();
             RtlFolder.Check(dir);
-            var net = run.Prepare(parsed, console);
+            var net = run.Prepare(parsed, console, g => Legalize.Check(g, config));
             var program = LoweringPipeline.Lower(net.Graph, config);
             RtlEmitter.Write(program, net.Input, dir);
             console.Out.WriteLine($"engine for '{net.Graph.Name}' ({program.Layers.Count} layers, P x S = {config}) written to {dir}");

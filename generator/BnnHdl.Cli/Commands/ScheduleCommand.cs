@@ -18,7 +18,7 @@ public static class ScheduleCommand
         command.SetAction(parsed =>
         {
             var config = engine.Config(parsed);
-            var net = run.Prepare(parsed, console);
+            var net = run.Prepare(parsed, console, g => Legalize.Check(g, config));
             var program = LoweringPipeline.Lower(net.Graph, config);
             console.Out.Write(ScheduleText.Format(program));
             console.Out.Write('\n' + EngineUtilization.Of(program).Format());

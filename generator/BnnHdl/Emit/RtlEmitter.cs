@@ -10,7 +10,7 @@ namespace BnnHdl.Emit;
 public sealed record GeneratedFile(string Path, string Text);
 
 /// <summary>
-/// The Verilog emitter of engine v1 (docs/engine.md "Files"): the generated top and
+/// The Verilog emitter of the engine (docs/engine.md "Files"): the generated top and
 /// parameter header, the hand-written building blocks it instantiates, the memory images,
 /// the layer list, a filelist, a FuseSoC core and the co-simulation harnesses (tb/). It
 /// only prints: every width, depth, name and address comes from the lowered program and

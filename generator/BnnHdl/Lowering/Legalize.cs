@@ -15,7 +15,15 @@ namespace BnnHdl.Lowering;
 /// </summary>
 public static class Legalize
 {
-    public static LegalGraph Run(Graph graph, EngineConfig config)
+    public static LegalGraph Run(Graph graph, EngineConfig config) => Run(graph, config, requireParameters: true);
+
+    /// <summary>
+    /// The checks of <see cref="Run"/> that do not need parameters, so a command can refuse a
+    /// network the engine cannot run before it spends time calibrating thresholds.
+    /// </summary>
+    public static void Check(Graph graph, EngineConfig config) => Run(graph, config, requireParameters: false);
+
+    private static LegalGraph Run(Graph graph, EngineConfig config, bool requireParameters)
     {
         var problems = new List<string>();
         var consumers = graph.Layers.SelectMany(l => l.Inputs).GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
@@ -60,7 +68,7 @@ public static class Legalize
                 nodes.Add(new ConcatNode(layer.Name, layer.Op.OpName, operands, layer.Output));
                 continue;
             }
-            if (Graph.NeedsParameters(layer))
+            if (requireParameters && Graph.NeedsParameters(layer))
             {
                 problems.Add($"{where}: parameters are missing (load weights or fill them with a seed)");
                 continue;

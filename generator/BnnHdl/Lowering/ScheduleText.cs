@@ -17,7 +17,7 @@ public static class ScheduleText
         var d = program.Dimensions;
         var prediction = CycleModel.Predict(program);
         var sb = new StringBuilder();
-        Line(sb, $"schedule of '{program.Name}' on engine v1, P x S = {program.Config.P} x {program.Config.S}");
+        Line(sb, $"schedule of '{program.Name}' on the engine, P x S = {program.Config.P} x {program.Config.S}");
         Line(sb, $"datapath: accumulator {d.AccumulatorBits} bits, thresholds/bias {d.ThresholdBits} bits; units: {d.Units}");
         Line(sb, $"memories: FM {d.FmWords} x {d.FmWordBits}, WM {d.WmWords} x {d.WmWordBits}, TM {d.TmWords} x {d.TmWordBits}, TT {d.TileWords} x {d.TileWordBits}, PM {d.ProgramWords} x {d.ProgramWordBits} (words x bits)");
         sb.Append('\n');
