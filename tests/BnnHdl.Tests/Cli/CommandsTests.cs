@@ -83,7 +83,7 @@ public class ScheduleCommandTests
     {
         var r = CliRunner.Run("schedule", "--model", "dense-mix", "--pe", "16", "--lanes", "32");
         Assert.Equal(0, r.ExitCode);
-        Assert.StartsWith("schedule of 'dense-mix' on engine v1, P x S = 16 x 32\n", r.Out);
+        Assert.StartsWith("schedule of 'dense-mix' on the engine, P x S = 16 x 32\n", r.Out);
         // Layer 0: 1 tile x 256 positions x (72 beats + 7 write-back) + 2 tile setup + 2 layer setup.
         Assert.Contains("layer 0: stem.conv (Conv2d + stem.act) -> stem.act\n", r.Out);
         Assert.Contains("  cycles: 20228\n", r.Out);
