@@ -1,4 +1,4 @@
-// bnn_engine: engine v1 controller and datapath (docs/engine.md is the contract).
+// bnn_engine: engine controller and datapath (docs/engine.md is the contract).
 //
 // A layer-sequential binary-weight MAC engine. For every layer of the program it walks
 // the layer's tiles (one group x one block of P output channels), every output position
@@ -8,7 +8,14 @@
 // groups of 2^xcp_log2 adjacent PEs with a max comparator tree (cross-channel max pooling,
 // combinational in the write cycles) and writes one FM word per output bit-plane with a
 // per-bit mask. A fused residual Add reads the residual's planes for the tile's channels
-// (one FM word per plane) after acc is formed and adds (acc << sa) + (r << sb).
+// (one FM word per plane) after acc is formed and adds (acc << sa) + (r << sb), or gates
+// acc by it (ew_op).
+//
+// Engine v2 modes (docs/engine.md "Engine v2 modes"): signed inputs (the sign plane
+// subtracts), lane mode (one channel per PE with a per-PE correction), max pooling over
+// the taps, all-ones weights (no weight memory read), act x act products (a broadcast
+// element read from FM before each tap's beats), strided output grids (out_x_step,
+// out_y_step) and layers of several program words (end_layer).
 //
 // Descriptor fields are read straight from the ROM output registers: a ROM's data stays
 // valid while its address is held, and the engine holds pc (program) and tt_ptr (tile
@@ -87,6 +94,12 @@ module bnn_engine #(
   localparam integer PW    = PM_IN_K_W;        // input plane index
   localparam integer XIW   = $clog2(XW);       // bit index into the accumulator
   localparam integer QIW   = $clog2(QW);       // bit index into a threshold count
+  // A broadcast element has at most 2^PM_BC_K_W - 1 planes; wider than AW it would only wrap.
+  localparam integer BW0   = (1 << PM_BC_K_W) - 1;
+  localparam integer BW    = BW0 > AW ? AW : BW0;
+  // Lane index within an FM word (as wide as the bc_lane0 field, which holds one).
+  localparam integer LNW0  = S > 1 ? $clog2(S) : 1;
+  localparam integer LNW   = LNW0 > PM_BC_LANE0_W ? LNW0 : PM_BC_LANE0_W;
 
   // ---------------------------------------------------------------------------------
   // Descriptor fields (program word: valid from ST_LLAT to the layer's last cycle;
@@ -128,7 +141,22 @@ module bnn_engine #(
   wire [PM_CORR_W-1:0]         f_corr         = pm_rdata[PM_CORR_LSB         +: PM_CORR_W];
   wire [PM_TILE_BASE_W-1:0]    f_tile_base    = pm_rdata[PM_TILE_BASE_LSB    +: PM_TILE_BASE_W];
   wire [PM_N_TILES_W-1:0]      f_n_tiles      = pm_rdata[PM_N_TILES_LSB      +: PM_N_TILES_W];
-  wire [PM_OUT_PIX_STEP_W-1:0] f_out_pix_step = pm_rdata[PM_OUT_PIX_STEP_LSB +: PM_OUT_PIX_STEP_W];
+  wire [PM_OUT_X_STEP_W-1:0]   f_out_x_step   = pm_rdata[PM_OUT_X_STEP_LSB   +: PM_OUT_X_STEP_W];
+  wire [PM_OUT_Y_STEP_W-1:0]   f_out_y_step   = pm_rdata[PM_OUT_Y_STEP_LSB   +: PM_OUT_Y_STEP_W];
+  wire [PM_IN_SIGNED_W-1:0]    f_in_signed    = pm_rdata[PM_IN_SIGNED_LSB    +: PM_IN_SIGNED_W];
+  wire [PM_LANE_MODE_W-1:0]    f_lane_mode    = pm_rdata[PM_LANE_MODE_LSB    +: PM_LANE_MODE_W];
+  wire [PM_POOL_MAX_W-1:0]     f_pool_max     = pm_rdata[PM_POOL_MAX_LSB     +: PM_POOL_MAX_W];
+  wire [PM_EW_OP_W-1:0]        f_ew_op        = pm_rdata[PM_EW_OP_LSB        +: PM_EW_OP_W];
+  wire [PM_END_LAYER_W-1:0]    f_end_layer    = pm_rdata[PM_END_LAYER_LSB    +: PM_END_LAYER_W];
+  wire [PM_ONES_W-1:0]         f_ones         = pm_rdata[PM_ONES_LSB         +: PM_ONES_W];
+  wire [PM_BCAST_W-1:0]        f_bcast        = pm_rdata[PM_BCAST_LSB        +: PM_BCAST_W];
+  wire [PM_BC_BASE_W-1:0]      f_bc_base      = pm_rdata[PM_BC_BASE_LSB      +: PM_BC_BASE_W];
+  wire [PM_BC_K_W-1:0]         f_bc_k         = pm_rdata[PM_BC_K_LSB         +: PM_BC_K_W];
+  wire [PM_BC_PER_TAP_W-1:0]   f_bc_per_tap   = pm_rdata[PM_BC_PER_TAP_LSB   +: PM_BC_PER_TAP_W];
+  wire [PM_BC_WORD_STEP_W-1:0] f_bc_word_step = pm_rdata[PM_BC_WORD_STEP_LSB +: PM_BC_WORD_STEP_W];
+  wire [PM_BC_LANE0_W-1:0]     f_bc_lane0     = pm_rdata[PM_BC_LANE0_LSB     +: PM_BC_LANE0_W];
+  wire [PM_BCORR_W-1:0]        f_bcorr        = pm_rdata[PM_BCORR_LSB        +: PM_BCORR_W];
+  wire [PM_SBC_W-1:0]          f_sbc          = pm_rdata[PM_SBC_LSB          +: PM_SBC_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
@@ -160,13 +188,15 @@ module bnn_engine #(
                    ST_THR   = 4'd9,   // n cycles: one threshold compared per cycle
                    ST_WRITE = 4'd10,  // one cycle per output plane: masked FM write
                    ST_RES   = 4'd11,  // res_k cycles: residual plane addresses presented
-                   ST_ADD   = 4'd12;  // last residual plane arrives: acc = (acc << sa) + (r << sb)
+                   ST_ADD   = 4'd12,  // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)
+                   ST_BC    = 4'd13;  // bc_k cycles before a tap's beats: broadcast element planes
 
   reg  [3:0]              state;
   reg  [PM_AW-1:0]        pc;          // program word of the current layer
   reg  [TT_AW-1:0]        tt_ptr;      // tile word of the current tile
   reg  [PM_N_TILES_W-1:0] tile_idx;    // tile number within the layer
   reg  [LCW-1:0]          lcyc;        // cycles of the current layer so far
+  reg                     layer_open;  // the previous program word ended a layer (or none ran yet)
 
   // Output position (y, x) and its window origin (iy0, ix0) = (y sy - pt, x sx - pl).
   reg  [PM_OH_W-1:0]      y;
@@ -174,6 +204,7 @@ module bnn_engine #(
   reg  [CW-1:0]           iy0, ix0;
   reg  [FM_AW-1:0]        row_addr;    // FM address of window origin (iy0, -pl) + cb_off
   reg  [FM_AW-1:0]        pos_addr;    // FM address of window origin (iy0, ix0) + cb_off
+  reg  [FM_AW-1:0]        out_row;     // FM address of output plane 0 of position (y, 0)
   reg  [FM_AW-1:0]        out_pos;     // FM address of output plane 0 of this position
   reg  [FM_AW-1:0]        res_pos;     // FM address of residual plane 0 of this position
 
@@ -197,8 +228,25 @@ module bnn_engine #(
   reg  [PM_OUT_K_W-1:0]   op;
   reg  [PM_RES_K_W-1:0]   rp;          // residual plane being read
 
+  // Broadcast element of an act x act product (docs/engine.md "Activation x activation
+  // products"): its word is a base plus a multiple of bc_word_step, its channel a lane and
+  // a block offset. One of the two moves per tap and restarts per position, the other moves
+  // per position and restarts per tile (which one: bc_per_tap).
+  reg  [FM_AW-1:0]        bc_pos_word; // word part at this position's first tap
+  reg  [LNW-1:0]          bc_pos_lane; // channel lane and block offset at this position's first tap
+  reg  [FM_AW-1:0]        bc_pos_off;
+  reg  [FM_AW-1:0]        bc_word;     // the same for the current tap
+  reg  [LNW-1:0]          bc_lane;
+  reg  [FM_AW-1:0]        bc_off;
+  reg  [PM_BC_K_W-1:0]    bq;          // element plane being read
+
   // Beat pipeline: what the data arriving this cycle belongs to.
   reg                     d_valid, d_first, d_pad;
+  reg                     d_neg;       // the beat is the sign plane of a signed input
+  reg                     d_tap_first, d_tap_last;
+  reg                     d_bvalid;    // a broadcast element plane arrives this cycle
+  reg  [PM_BC_K_W-1:0]    d_bplane;
+  reg  [LNW-1:0]          d_blane;
   reg  [PW-1:0]           d_plane;
   reg  [S-1:0]            d_mask;
   reg                     d_rvalid;    // a residual plane arrives this cycle
@@ -217,6 +265,9 @@ module bnn_engine #(
   wire thr_last   = thr_idx == QW'(f_n_thr);
   wire op_last    = op == f_out_k - 1'b1;
   wire rp_last    = rp == f_res_k - 1'b1;
+  wire bq_last    = bq == f_bc_k - 1'b1;
+  wire bcast      = f_bcast != 0;
+  wire tap_last   = kx_last & ky_last;
   // res_kind: 0 none, 1 U(k) (unsigned planes), 2 B (stored bit u is 2u - 1), 3 I(w) (two's complement).
   wire [1:0] res_kind = 2'(f_res_kind);
   wire       has_res  = res_kind != 2'd0;
@@ -238,8 +289,23 @@ module bnn_engine #(
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
-  wire [FM_AW-1:0] nx_out   = new_tile ? FM_AW'(f_out_base) + FM_AW'(f_out_off)
-                            : out_pos + FM_AW'(f_out_pix_step);
+  // Output grid: a row register advanced by out_y_step, positions by out_x_step.
+  wire [FM_AW-1:0] nx_out_row = new_tile ? FM_AW'(f_out_base) + FM_AW'(f_out_off)
+                              : (x_last ? out_row + FM_AW'(f_out_y_step) : out_row);
+  wire [FM_AW-1:0] nx_out   = new_row ? nx_out_row : out_pos + FM_AW'(f_out_x_step);
+  // Broadcast element channel: the next lane, wrapping into the next block of bc_k words
+  // (the lowering makes bc_lane0 < S, so no division is needed).
+  wire             per_tap     = f_bc_per_tap != 0;
+  wire             pos_wrap    = {1'b0, bc_pos_lane} == (LNW+1)'(S - 1);
+  wire [LNW-1:0]   pos_lane_nx = pos_wrap ? {LNW{1'b0}} : bc_pos_lane + 1'b1;
+  wire [FM_AW-1:0] pos_off_nx  = pos_wrap ? bc_pos_off + FM_AW'(f_bc_k) : bc_pos_off;
+  wire             tap_wrap    = {1'b0, bc_lane} == (LNW+1)'(S - 1);
+  wire [LNW-1:0]   tap_lane_nx = tap_wrap ? {LNW{1'b0}} : bc_lane + 1'b1;
+  wire [FM_AW-1:0] tap_off_nx  = tap_wrap ? bc_off + FM_AW'(f_bc_k) : bc_off;
+  wire [FM_AW-1:0] nx_bc_word  = new_tile ? FM_AW'(f_bc_base)
+                               : (per_tap ? bc_pos_word + FM_AW'(f_bc_word_step) : bc_pos_word);
+  wire [LNW-1:0]   nx_bc_lane  = new_tile ? LNW'(f_bc_lane0) : (per_tap ? bc_pos_lane : pos_lane_nx);
+  wire [FM_AW-1:0] nx_bc_off   = new_tile ? {FM_AW{1'b0}} : (per_tap ? bc_pos_off : pos_off_nx);
   wire [FM_AW-1:0] nx_res   = new_tile ? FM_AW'(f_res_base) + FM_AW'(f_res_off)
                             : res_pos + FM_AW'(f_res_pix_step);
 
@@ -262,7 +328,8 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Controller
   // ---------------------------------------------------------------------------------
-  wire layer_end = (state == ST_WRITE) & op_last & pos_last & tile_last;
+  wire part_end  = (state == ST_WRITE) & op_last & pos_last & tile_last;
+  wire layer_end = part_end & (f_end_layer != 0);
 
   always @(posedge clk) begin
     if (rst) begin
@@ -275,7 +342,10 @@ module bnn_engine #(
         layer_cycles <= lcyc + 1'b1;
         layer_id     <= LID_W'(f_layer_id);
       end
-      lcyc <= (state == ST_LRD) ? {{(LCW-1){1'b0}}, 1'b1} : lcyc + 1'b1;
+      // A layer's count runs from its first part's first cycle to its last part's last.
+      lcyc <= (state == ST_LRD && layer_open) ? {{(LCW-1){1'b0}}, 1'b1} : lcyc + 1'b1;
+      if (state == ST_BOOT) layer_open <= 1'b1;
+      else if (part_end) layer_open <= f_end_layer != 0;
 
       case (state)
         ST_IDLE: if (start) begin
@@ -293,8 +363,12 @@ module bnn_engine #(
           state    <= ST_TRD;
         end
         ST_TRD:  state <= ST_TLAT;
-        ST_TLAT: state <= ST_BEAT;
-        ST_BEAT: if (b_last & kx_last & ky_last) state <= ST_DRAIN;
+        ST_TLAT: state <= bcast ? ST_BC : ST_BEAT;
+        ST_BC:   if (bq_last) state <= ST_BEAT;
+        ST_BEAT: if (b_last) begin
+          if (tap_last) state <= ST_DRAIN;
+          else if (bcast) state <= ST_BC;
+        end
         ST_DRAIN: state <= ST_FORM;
         ST_FORM:  state <= has_res ? ST_RES : ((f_out_raw != 0) ? ST_WRITE : ST_THR);
         ST_RES:   if (rp_last) state <= ST_ADD;
@@ -302,7 +376,7 @@ module bnn_engine #(
         ST_THR:   if (thr_last) state <= ST_WRITE;
         ST_WRITE: if (op_last) begin
           if (!pos_last) begin
-            state <= ST_BEAT;
+            state <= bcast ? ST_BC : ST_BEAT;
           end else if (!tile_last) begin
             tt_ptr   <= tt_ptr + 1'b1;
             tile_idx <= tile_idx + 1'b1;
@@ -331,7 +405,14 @@ module bnn_engine #(
       ix0        <= nx_ix0;
       row_addr   <= nx_row;
       pos_addr   <= nx_pos;
+      out_row    <= nx_out_row;
       out_pos    <= nx_out;
+      bc_pos_word <= nx_bc_word;
+      bc_pos_lane <= nx_bc_lane;
+      bc_pos_off  <= nx_bc_off;
+      bc_word    <= nx_bc_word;
+      bc_lane    <= nx_bc_lane;
+      bc_off     <= nx_bc_off;
       res_pos    <= nx_res;
       ky         <= {PM_KH_W{1'b0}};
       kx         <= {PM_KW_W{1'b0}};
@@ -362,6 +443,13 @@ module bnn_engine #(
       end else begin
         b    <= {TT_NCB_K_W{1'b0}};
         j    <= {TT_NCB_W{1'b0}};
+        // The next tap's broadcast element: the channel moves (per tap) or the word does.
+        if (per_tap) begin
+          bc_lane <= tap_lane_nx;
+          bc_off  <= tap_off_nx;
+        end else begin
+          bc_word <= bc_word + FM_AW'(f_bc_word_step);
+        end
         if (!kx_last) begin
           kx       <= kx + 1'b1;
           ix       <= ix + CW'(f_dx);
@@ -399,6 +487,7 @@ module bnn_engine #(
     end else if (state == ST_WRITE) begin
       op <= op + 1'b1;
     end
+    bq <= (state == ST_BC) ? bq + 1'b1 : {PM_BC_K_W{1'b0}};
   end
 
   // Beat pipeline registers (data of this beat arrives next cycle).
@@ -410,6 +499,12 @@ module bnn_engine #(
     end
     d_rvalid <= state == ST_RES;
     d_rplane <= rp;
+    d_bvalid <= state == ST_BC;
+    d_bplane <= bq;
+    d_blane  <= bc_lane;
+    d_neg    <= (f_in_signed != 0) & p_last;
+    d_tap_first <= b == {TT_NCB_K_W{1'b0}};
+    d_tap_last  <= b_last;
     d_first <= first_beat;
     d_plane <= p;
     d_pad   <= pad_now;
@@ -417,46 +512,84 @@ module bnn_engine #(
   end
 
   // ---------------------------------------------------------------------------------
-  // Datapath: P PEs and the shared correction popcount
+  // Datapath: P PEs, the shared correction popcount, the broadcast element
   // ---------------------------------------------------------------------------------
   // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
   // only the group's real lanes.
   wire [S-1:0] act = (d_pad ? {S{f_pad_one}} : fm_rdata) & d_mask;
 
-  // corr = sum over beats of popcount(act) << p, computed once for all PEs.
+  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs.
   localparam integer SCW = $clog2(S + 1);
   wire [SCW-1:0] act_count;
-  wire [AW-1:0]  corr;
+  wire [AW-1:0]  corr, corr_next_unused;
   bnn_popcount #(.N(S)) u_corr_popcount (.bits(act), .count(act_count));
   bnn_accum #(.CW(SCW), .AW(AW), .PW(PW)) u_corr_accum (
-    .clk(clk), .en(d_valid), .first(d_first), .plane(d_plane), .count(act_count), .acc(corr));
-  wire [XW-1:0] corr_term = (f_corr != 0) ? XW'(corr) << f_sk : {XW{1'b0}};
+    .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .count(act_count),
+    .next(corr_next_unused), .acc(corr));
+  wire lane_mode = f_lane_mode != 0;
+  wire pool_max  = f_pool_max != 0;
+  wire ones      = f_ones != 0;
+  // Max pooling restarts the PE sums at every tap (a tap's value is its planes' sum).
+  wire pe_first  = pool_max ? d_tap_first : d_first;
+
+  // Broadcast element: its planes arrive one per cycle before the tap's beats (lane d_blane
+  // of the word); bsum = sum of the elements over the taps, shared by all PEs.
+  reg  [BW-1:0] bval;
+  reg  [AW-1:0] bsum;
+  wire          bbit = |(fm_rdata & ({{(S-1){1'b0}}, 1'b1} << d_blane));
+  always @(posedge clk) begin
+    if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
+    if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
+  end
+  wire [XW-1:0] bcorr_term = (f_bcorr != 0) ? XW'(bsum) << f_sbc : {XW{1'b0}};
+  // In lane mode PE i's own input lane is lane_lo + i.
+  wire [P-1:0]  act_own = P'(act >> f_lane_lo);
+  wire [S-1:0]  own_one = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
 
   wire [P-1:0] out_bits;      // bit `op` of each stored lane's output value
   wire [P-1:0] raw_bits;      // bit `op` of each PE's raw accumulator
   localparam integer QALL = lane_offset(P, QW);
   wire [QALL-1:0] q_all;      // each PE's thresholded value q, PE i at lane i
+  wire [QALL-1:0] pooled;     // each stored lane's (pooled) value
   // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
   wire [TT_ACTIVE_W-1:0] stored = f_active >> f_xcp_log2;
   wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
-  // Pooling group: xcp_log2 is 0 (none), 1 (pairs) or 2 (fours); the lowering allows no more.
-  wire [1:0]   xcp      = 2'(f_xcp_log2);
-  wire         xcp_pair = xcp == 2'd1;
-  wire         xcp_quad = xcp == 2'd2;
 
   // Residual lanes of this tile: PE i reads lane res_lane0 + i (channel oc0 + i). In I(w)
-  // the top plane counts negative.
+  // the top plane counts negative. A gate (ew_op) is one plane: U(1) zeroes acc where it
+  // is 0, B negates acc where its stored bit is 0 (-1).
   wire [P-1:0] res_word = P'(fm_rdata >> f_res_lane0);
   wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
   wire         res_bip  = res_kind == 2'd2;
+  wire         ew_gate  = f_ew_op != 0;
 
   genvar i;
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
-      wire [AW-1:0] cross_sum;
-      bnn_pe #(.S(S), .AW(AW), .PW(PW)) u_pe (
-        .clk(clk), .en(d_valid), .first(d_first), .plane(d_plane),
-        .act(act), .wgt(wm_rdata[lane_offset(i, S) +: S]), .sum(cross_sum));
+      wire [AW-1:0] cross_sum, cross_next;
+      // All-ones weights: PE i's weight word is its own lane alone (no weight memory read).
+      wire [S-1:0]  wgt = ones ? own_one << i : wm_rdata[lane_offset(i, S) +: S];
+      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW)) u_pe (
+        .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
+        .act(act), .wgt(wgt), .bcast(bcast), .bval(bval), .next(cross_next), .sum(cross_sum));
+
+      // Lane mode: this PE's own correction, from its input lane only.
+      wire [AW-1:0] own_corr, own_next_unused;
+      bnn_accum #(.CW(1), .AW(AW), .PW(PW)) u_own_accum (
+        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .count(act_own[i]),
+        .next(own_next_unused), .acc(own_corr));
+      wire [XW-1:0] corr_src  = lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
+      wire [XW-1:0] corr_term = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
+
+      // Max pooling: the maximum over the inside taps of each tap's value (values >= 0).
+      reg  [AW-1:0] tap_max;
+      wire [AW-1:0] max_base = d_first ? {AW{1'b0}} : tap_max;
+      always @(posedge clk) begin
+        if (d_valid) begin
+          if (d_tap_last) tap_max <= (!d_pad && cross_next > max_base) ? cross_next : max_base;
+          else if (d_first) tap_max <= {AW{1'b0}};
+        end
+      end
 
       // TM lane of this PE: bias (ST_FORM) or threshold t'_j (ST_THR), sign-extended.
       wire [TW-1:0] tm_value = tm_rdata[lane_offset(i, TW + 1) +: TW];
@@ -474,6 +607,7 @@ module bnn_engine #(
       wire [XW-1:0] r_plane = XW'(res_word[i]) << d_rplane;
       wire [XW-1:0] r_next  = d_rvalid ? (res_neg ? r - r_plane : r + r_plane) : r;
       wire [XW-1:0] r_val   = res_bip ? (r_next << 1) - 1'b1 : r_next;
+      wire [XW-1:0] gated   = r_next[0] ? acc : (res_bip ? {XW{1'b0}} - acc : {XW{1'b0}});
 
       always @(posedge clk) begin
         if (state == ST_FORM) r <= {XW{1'b0}};
@@ -482,10 +616,11 @@ module bnn_engine #(
 
       always @(posedge clk) begin
         if (state == ST_FORM) begin
-          acc <= $signed(XW'(cross_sum) << f_sc) - $signed(corr_term) + $signed(tm_x);
+          acc <= pool_max ? XW'(tap_max) + tm_x
+               : $signed(XW'($signed(cross_sum)) << f_sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(tm_x);
           cnt <= {QW{1'b0}};
         end else if (state == ST_ADD) begin
-          acc <= (acc << f_sa) + (r_val << f_sb);
+          acc <= ew_gate ? gated : (acc << f_sa) + (r_val << f_sb);
         end else if (state == ST_THR) begin
           cnt <= cnt + QW'(reached);
           dir <= tm_dir;
@@ -496,36 +631,14 @@ module bnn_engine #(
       wire [QW-1:0] q = dir ? QW'(f_n_thr) - cnt : cnt;
       assign q_all[lane_offset(i, QW) +: QW] = q;
       assign raw_bits[i] = acc[XIW'(op)];
-    end
-
-    // Cross-channel max pooling: stored lane i takes the maximum q of PEs G i .. G i + G - 1
-    // (for B, q is the stored bit, so the maximum is their OR). Lanes whose group would
-    // reach past PE P - 1 never store a pooled value (G divides P) and take 0.
-    for (i = 0; i < P; i = i + 1) begin : g_xcp
-      wire [QW-1:0] q_self = q_all[lane_offset(i, QW) +: QW];
-      wire [QW-1:0] max2, max4;
-      if (i + i + 1 < P) begin : g_pair
-        wire [QW-1:0] q0 = q_all[lane_offset(i + i, QW) +: QW];
-        wire [QW-1:0] q1 = q_all[lane_offset(i + i + 1, QW) +: QW];
-        assign max2 = q0 > q1 ? q0 : q1;
-      end else begin : g_no_pair
-        assign max2 = {QW{1'b0}};
-      end
-      if (i + i + i + i + 3 < P) begin : g_quad
-        wire [QW-1:0] q0 = q_all[lane_offset(i + i + i + i, QW) +: QW];
-        wire [QW-1:0] q1 = q_all[lane_offset(i + i + i + i + 1, QW) +: QW];
-        wire [QW-1:0] q2 = q_all[lane_offset(i + i + i + i + 2, QW) +: QW];
-        wire [QW-1:0] q3 = q_all[lane_offset(i + i + i + i + 3, QW) +: QW];
-        wire [QW-1:0] m01 = q0 > q1 ? q0 : q1;
-        wire [QW-1:0] m23 = q2 > q3 ? q2 : q3;
-        assign max4 = m01 > m23 ? m01 : m23;
-      end else begin : g_no_quad
-        assign max4 = {QW{1'b0}};
-      end
-      wire [QW-1:0] pooled = xcp_quad ? max4 : (xcp_pair ? max2 : q_self);
-      assign out_bits[i] = (f_out_raw != 0) ? raw_bits[i] : pooled[QIW'(op)];
+      wire [QW-1:0] q_stored = pooled[lane_offset(i, QW) +: QW];
+      assign out_bits[i] = (f_out_raw != 0) ? raw_bits[i] : q_stored[QIW'(op)];
     end
   endgenerate
+
+  // Cross-channel max pooling: xcp_log2 is 0 (none), 1 (pairs) or 2 (fours).
+  bnn_channel_pool #(.P(P), .QW(QW), .QALL(QALL)) u_channel_pool (
+    .mode(2'(f_xcp_log2)), .q_all(q_all), .pooled(pooled));
 
   // ---------------------------------------------------------------------------------
   // Memory ports
@@ -535,9 +648,11 @@ module bnn_engine #(
   assign wm_addr  = wm_ptr;
   assign tm_addr  = tm_ptr;
   assign fm_we    = state == ST_WRITE;
-  assign fm_addr  = fm_we ? out_pos + FM_AW'(op) : ((state == ST_RES) ? res_pos + FM_AW'(rp) : rd_ptr);
-  // The tile's P channels are P-aligned and P divides S: they share one FM word (pooled by
-  // G, its P / G stored channels start at a multiple of P / G, which divides S).
+  assign fm_addr  = fm_we ? out_pos + FM_AW'(op)
+                  : (state == ST_RES) ? res_pos + FM_AW'(rp)
+                  : (state == ST_BC)  ? bc_word + bc_off + FM_AW'(bq)
+                  : rd_ptr;
+  // The tile's stored lanes lie in one FM word (docs/engine.md "Views"): lane0 + i.
   assign fm_wdata = S'(out_bits) << f_lane0;
   assign fm_wmask = S'(active_mask) << f_lane0;
 endmodule

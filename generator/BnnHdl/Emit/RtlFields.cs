@@ -13,7 +13,9 @@ public static class RtlFields
         "in_base", "in_h", "in_w", "in_k", "pad_one", "out_base", "out_k", "out_raw", "n_thr", "xcp_log2",
         "res_kind", "res_base", "res_k", "res_pix_step", "sa", "sb",
         "oh", "ow", "kh", "kw", "pt", "pl", "sx_step", "sy_step", "dx_step", "dy_step", "pad_step",
-        "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "out_pix_step", "layer_id", "last",
+        "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "layer_id", "last",
+        "in_signed", "lane_mode", "pool_max", "ew_op", "out_x_step", "out_y_step", "end_layer",
+        "ones", "bcast", "bc_base", "bc_k", "bc_per_tap", "bc_word_step", "bc_lane0", "bcorr", "sbc",
     ];
 
     public static IReadOnlyList<string> Tile { get; } =
@@ -23,7 +25,8 @@ public static class RtlFields
 
     /// <summary>Fields holding a feature-memory address or address step: FM_AW must cover their widths.</summary>
     public static IReadOnlyList<string> FeatureAddressFields { get; } =
-        ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_pix_step", "res_base", "res_pix_step"];
+        ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_x_step", "out_y_step",
+         "res_base", "res_pix_step", "bc_base", "bc_word_step"];
 
     /// <summary>Tile fields holding a feature-memory address offset.</summary>
     public static IReadOnlyList<string> FeatureAddressTileFields { get; } = ["cb_off", "out_off", "res_off"];

@@ -45,7 +45,7 @@ public static class Schedule
                 }
                 bool end = k == words.Count - 1;
                 var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count);
-                if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion);
+                if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
             }
@@ -165,14 +165,16 @@ public static class Schedule
     /// An act x act product (docs/engine.md "Activation x activation products"): the window
     /// is the whole row tensor and never moves; the broadcast operand's element address.
     /// </summary>
-    private static LayerDescriptor WithBroadcast(LayerDescriptor d, Broadcast b, FmRegion region)
+    private static LayerDescriptor WithBroadcast(LayerDescriptor d, Broadcast b, FmRegion region, int s)
     {
         bool rowsBipolar = d.Sk == 1, otherBipolar = b.ReadType.IsBipolar;
         return d with
         {
             SxStep = 0, SyStep = 0, Sx = 0, Sy = 0,
-            Bcast = 1, BcBase = region.Base, BcK = region.Planes, BcPerTap = b.PerTap ? 1 : 0,
-            BcWordStep = region.ChannelBlocks * region.Planes, BcLane0 = region.C0,
+            // The view's first channel C0 as a lane below S and the words of its whole blocks
+            // folded into the base, so the RTL's lane counter starts without a division.
+            Bcast = 1, BcBase = region.Base + region.C0 / s * region.Planes, BcK = region.Planes, BcPerTap = b.PerTap ? 1 : 0,
+            BcWordStep = region.ChannelBlocks * region.Planes, BcLane0 = region.C0 % s,
             // (alpha_a, beta_a) of the rows, (alpha_b, beta_b) of the broadcast operand.
             Sc = (rowsBipolar ? 1 : 0) + (otherBipolar ? 1 : 0), Sk = rowsBipolar ? 1 : 0, Corr = otherBipolar ? 1 : 0,
             Bcorr = rowsBipolar ? 1 : 0, Sbc = otherBipolar ? 1 : 0,

@@ -14,7 +14,7 @@ namespace BnnHdl.Tests.Templates;
 /// </summary>
 public sealed partial class EngineSourceTests
 {
-    private static readonly string[] EngineFiles = ["bnn_engine.v", "bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"];
+    private static readonly string[] EngineFiles = ["bnn_engine.v", "bnn_pe.v", "bnn_popcount.v", "bnn_accum.v", "bnn_channel_pool.v"];
 
     [Theory]
     [InlineData(4, 8, 16, 16)]
@@ -101,7 +101,10 @@ public sealed partial class EngineSourceTests
             ["res_kind"] = 2, ["res_base"] = 12, ["res_k"] = 5, ["res_pix_step"] = 8, ["sa"] = 2, ["sb"] = 2, ["oh"] = 6, ["ow"] = 6, ["kh"] = 3, ["kw"] = 3, ["pt"] = 2, ["pl"] = 2,
             ["sx_step"] = 8, ["sy_step"] = 11, ["dx_step"] = 8, ["dy_step"] = 11, ["pad_step"] = 11, ["sy"] = 2, ["sx"] = 2,
             ["dy"] = 2, ["dx"] = 2, ["sc"] = 2, ["sk"] = 1, ["corr"] = 1, ["tile_base"] = 6, ["n_tiles"] = 5,
-            ["out_pix_step"] = 8, ["layer_id"] = 4, ["last"] = 1,
+            ["layer_id"] = 4, ["last"] = 1,
+            ["in_signed"] = 1, ["lane_mode"] = 1, ["pool_max"] = 1, ["ew_op"] = 1, ["out_x_step"] = 8, ["out_y_step"] = 11,
+            ["end_layer"] = 1, ["ones"] = 1, ["bcast"] = 1, ["bc_base"] = 12, ["bc_k"] = 4, ["bc_per_tap"] = 1,
+            ["bc_word_step"] = 8, ["bc_lane0"] = 6, ["bcorr"] = 1, ["sbc"] = 1,
             ["active"] = 7, ["cb_off"] = 6, ["ncb"] = 3, ["ncb_k"] = 6, ["lane_lo"] = 6, ["lane_hi"] = 7, ["lane0"] = 6,
             ["out_off"] = 8, ["res_lane0"] = 6, ["res_off"] = 8, ["wb"] = 10, ["tb"] = 9,
         };

@@ -7,7 +7,8 @@ namespace BnnHdl.Tests.Templates;
 /// <summary>
 /// bnn_pe (AND + popcount + shift-by-plane accumulate) and bnn_accum (AW >= CW) on their own: lint-clean,
 /// and in Icarus every accumulator value equals the C# model of
-/// sum = (first ? 0 : sum) + (popcount(act AND wgt) &lt;&lt; plane) mod 2^AW, held when not enabled.
+/// sum = (first ? 0 : sum) +/- (term &lt;&lt; plane) mod 2^AW (term = popcount(act AND wgt), or in a
+/// broadcast beat bval where that count is not 0; subtracted on a sign plane), held when not enabled.
 /// </summary>
 public sealed class PeTests
 {
@@ -30,6 +31,7 @@ public sealed class PeTests
     [InlineData(5, 6, 3)]     // a narrow accumulator: sums wrap modulo 2^6
     public void Accumulates_shifted_popcounts(int s, int aw, int pw)
     {
+        const int bw = 3;
         var r = SeededRandom.For(s * 100 + aw, "pe steps");
         var steps = new List<BigInteger>();
         var expected = new List<string>();
@@ -38,16 +40,22 @@ public sealed class PeTests
         {
             bool en = k == 0 || r.Next(0, 9) > 0;          // the first step starts an output
             bool first = k == 0 || r.Next(0, 7) == 0;
+            bool neg = r.Next(0, 4) == 0;                  // a sign plane subtracts
+            bool bcast = r.Next(0, 3) == 0;                // a broadcast beat: bval where the AND is 1
+            int bval = (int)r.Next(0, (1 << bw) - 1);
             int plane = (int)r.Next(0, (1 << pw) - 1);
             var act = RandomBits(r, s);
             var wgt = RandomBits(r, s);
-            steps.Add((((((en ? BigInteger.One : 0) << 1 | (first ? 1 : 0)) << pw | plane) << s | act) << s) | wgt);
-            if (en) sum = ((first ? 0 : sum) + (new BigInteger(PopCount(act & wgt)) << plane)) % modulus;
+            var flags = (((en ? 1 : 0) << 3) | ((first ? 1 : 0) << 2) | ((neg ? 1 : 0) << 1) | (bcast ? 1 : 0));
+            steps.Add((((((new BigInteger(flags) << bw | bval) << pw | plane) << s | act) << s) | wgt));
+            int count = PopCount(act & wgt);
+            BigInteger term = new BigInteger(bcast ? (count != 0 ? bval : 0) : count) << plane;
+            if (en) sum = (((first ? 0 : sum) + (neg ? -term : term)) % modulus + modulus) % modulus;
             expected.Add(sum.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         var lines = Simulate("tb_pe.v", ["bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"],
-            [("S", S(s)), ("AW", S(aw)), ("PW", S(pw)), ("COUNT", S(steps.Count))],
-            new Dictionary<string, string> { ["steps.memh"] = Memh(steps, 2 + pw + s + s) });
+            [("S", S(s)), ("AW", S(aw)), ("PW", S(pw)), ("BW", S(bw)), ("COUNT", S(steps.Count))],
+            new Dictionary<string, string> { ["steps.memh"] = Memh(steps, 4 + bw + pw + s + s) });
         Assert.Equal(expected, lines);
     }
 }
