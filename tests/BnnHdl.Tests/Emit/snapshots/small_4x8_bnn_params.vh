@@ -1,7 +1,7 @@
 // bnn_params.vh: descriptor word layouts of network 'small' (generated; do not edit).
 //
 // Included inside bnn_engine: bit offset (_LSB) and width (_W) of every field of the
-// program word (96 bits, one per layer) and of the tile word (28 bits,
+// program word (116 bits, one per layer) and of the tile word (28 bits,
 // one per tile). The lowering chose the order and the widths (each field as wide as the
 // largest value the program puts there); docs/engine.md "Descriptors" defines the fields.
 
@@ -78,12 +78,42 @@ localparam integer PM_TILE_BASE_LSB = 87;
 localparam integer PM_TILE_BASE_W = 2;
 localparam integer PM_N_TILES_LSB = 89;
 localparam integer PM_N_TILES_W = 2;
-localparam integer PM_OUT_PIX_STEP_LSB = 91;
-localparam integer PM_OUT_PIX_STEP_W = 3;
-localparam integer PM_LAYER_ID_LSB = 94;
+localparam integer PM_LAYER_ID_LSB = 91;
 localparam integer PM_LAYER_ID_W = 1;
-localparam integer PM_LAST_LSB = 95;
+localparam integer PM_LAST_LSB = 92;
 localparam integer PM_LAST_W = 1;
+localparam integer PM_IN_SIGNED_LSB = 93;
+localparam integer PM_IN_SIGNED_W = 1;
+localparam integer PM_LANE_MODE_LSB = 94;
+localparam integer PM_LANE_MODE_W = 1;
+localparam integer PM_POOL_MAX_LSB = 95;
+localparam integer PM_POOL_MAX_W = 1;
+localparam integer PM_EW_OP_LSB = 96;
+localparam integer PM_EW_OP_W = 1;
+localparam integer PM_OUT_X_STEP_LSB = 97;
+localparam integer PM_OUT_X_STEP_W = 3;
+localparam integer PM_OUT_Y_STEP_LSB = 100;
+localparam integer PM_OUT_Y_STEP_W = 6;
+localparam integer PM_END_LAYER_LSB = 106;
+localparam integer PM_END_LAYER_W = 1;
+localparam integer PM_ONES_LSB = 107;
+localparam integer PM_ONES_W = 1;
+localparam integer PM_BCAST_LSB = 108;
+localparam integer PM_BCAST_W = 1;
+localparam integer PM_BC_BASE_LSB = 109;
+localparam integer PM_BC_BASE_W = 1;
+localparam integer PM_BC_K_LSB = 110;
+localparam integer PM_BC_K_W = 1;
+localparam integer PM_BC_PER_TAP_LSB = 111;
+localparam integer PM_BC_PER_TAP_W = 1;
+localparam integer PM_BC_WORD_STEP_LSB = 112;
+localparam integer PM_BC_WORD_STEP_W = 1;
+localparam integer PM_BC_LANE0_LSB = 113;
+localparam integer PM_BC_LANE0_W = 1;
+localparam integer PM_BCORR_LSB = 114;
+localparam integer PM_BCORR_W = 1;
+localparam integer PM_SBC_LSB = 115;
+localparam integer PM_SBC_W = 1;
 
 // Tile word
 localparam integer TT_ACTIVE_LSB = 0;
