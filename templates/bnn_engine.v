@@ -58,12 +58,15 @@ module bnn_engine #(
   // tile table TT
   output wire [TT_AW-1:0]      tt_addr,
   input  wire [TT_W-1:0]       tt_rdata,
-  // feature memory FM (one port: reads during beats, masked writes during write-back)
-  output wire [FM_AW-1:0]      fm_addr,
+  // feature memory FM, two ports: A reads the beats, B serves the write-back (residual
+  // reads, masked writes)
+  output wire [FM_AW-1:0]      fm_a_addr,
+  input  wire [S-1:0]          fm_a_rdata,
+  output wire [FM_AW-1:0]      fm_b_addr,
   output wire                  fm_we,
   output wire [S-1:0]          fm_wdata,
   output wire [S-1:0]          fm_wmask,
-  input  wire [S-1:0]          fm_rdata,
+  input  wire [S-1:0]          fm_b_rdata,
   // weight memory WM: one S-bit weight word per PE (PE i at lane i)
   output wire [WM_AW-1:0]      wm_addr,
   input  wire [WM_W-1:0]       wm_rdata,
@@ -176,6 +179,12 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------
+  // The controller walks layers, tiles, positions and beats; the write-back unit (WB)
+  // takes each position's sums in the cycle after its last beat's data arrived and works on
+  // them while the beats of the next position run. The two share no state: a position
+  // starts at least W cycles after the previous one (W = the WB's cycles per position), so
+  // the WB is free again when the next sums arrive, and a tile ends when the WB has
+  // written its last position (ST_FLUSH).
   localparam [3:0] ST_IDLE  = 4'd0,   // waiting for start
                    ST_BOOT  = 4'd1,   // RUN_OVERHEAD: pc <= 0
                    ST_LRD   = 4'd2,   // LAYER_SETUP 1: program word address presented
@@ -183,15 +192,18 @@ module bnn_engine #(
                    ST_TRD   = 4'd4,   // TILE_SETUP 1: tile word address presented
                    ST_TLAT  = 4'd5,   // TILE_SETUP 2: tile word valid, first position set up
                    ST_BEAT  = 4'd6,   // one cycle per beat: FM and WM addresses presented
-                   ST_DRAIN = 4'd7,   // write-back 1: last beat's data accumulates
-                   ST_FORM  = 4'd8,   // write-back 2: acc = cross << SC - corr << SK + bias
-                   ST_THR   = 4'd9,   // n cycles: one threshold compared per cycle
-                   ST_WRITE = 4'd10,  // one cycle per output plane: masked FM write
-                   ST_RES   = 4'd11,  // res_k cycles: residual plane addresses presented
-                   ST_ADD   = 4'd12,  // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)
-                   ST_BC    = 4'd13;  // bc_k cycles before a tap's beats: broadcast element planes
+                   ST_BC    = 4'd7,   // bc_k cycles before a tap's beats: broadcast element planes
+                   ST_WAIT  = 4'd8,   // the next position waits for the WB (W > beats)
+                   ST_FLUSH = 4'd9;   // the tile's last beats are done: the WB finishes
+  localparam [2:0] WB_IDLE  = 3'd0,
+                   WB_FORM  = 3'd1,   // acc = cross << SC - corr << SK + bias
+                   WB_RES   = 3'd2,   // res_k cycles: residual plane addresses presented
+                   WB_ADD   = 3'd3,   // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)
+                   WB_THR   = 3'd4,   // n cycles: one threshold compared per cycle
+                   WB_WRITE = 3'd5;   // one cycle per output plane: masked FM write
 
   reg  [3:0]              state;
+  reg  [2:0]              wb_state;
   reg  [PM_AW-1:0]        pc;          // program word of the current layer
   reg  [TT_AW-1:0]        tt_ptr;      // tile word of the current tile
   reg  [PM_N_TILES_W-1:0] tile_idx;    // tile number within the layer
@@ -204,9 +216,18 @@ module bnn_engine #(
   reg  [CW-1:0]           iy0, ix0;
   reg  [FM_AW-1:0]        row_addr;    // FM address of window origin (iy0, -pl) + cb_off
   reg  [FM_AW-1:0]        pos_addr;    // FM address of window origin (iy0, ix0) + cb_off
+  // Cycles since this position's first cycle (counted up to W): the next position may start
+  // once it reaches W.
+  localparam integer WCW = (PM_N_THR_W > PM_OUT_K_W ? (PM_N_THR_W > PM_RES_K_W ? PM_N_THR_W : PM_RES_K_W)
+                                                    : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + 3;
+  reg  [WCW-1:0]          pos_cyc;
+
+  // Write-back unit: the output and residual addresses of the position it works on.
+  reg  [PM_OW_W-1:0]      wb_x;
   reg  [FM_AW-1:0]        out_row;     // FM address of output plane 0 of position (y, 0)
   reg  [FM_AW-1:0]        out_pos;     // FM address of output plane 0 of this position
   reg  [FM_AW-1:0]        res_pos;     // FM address of residual plane 0 of this position
+  reg                     wb_tile_last; // the WB's position is the tile's last
 
   // Beat counters within a position: tap (ky, kx) at input (iy, ix), beat b of the
   // tap's ncb_k words = block j, plane p.
@@ -223,7 +244,6 @@ module bnn_engine #(
   reg                     first_beat;
 
   // Write-back counters: threshold index (1..n_thr) and output plane.
-  reg  [TM_AW-1:0]        tm_ptr;
   reg  [QW-1:0]           thr_idx;
   reg  [PM_OUT_K_W-1:0]   op;
   reg  [PM_RES_K_W-1:0]   rp;          // residual plane being read
@@ -250,6 +270,8 @@ module bnn_engine #(
   reg  [PW-1:0]           d_plane;
   reg  [S-1:0]            d_mask;
   reg                     d_rvalid;    // a residual plane arrives this cycle
+  reg                     d_end;       // the position's last beat's data arrives (drain)
+  reg                     d_end_last;  // ... and it is the tile's last position
   reg  [PM_RES_K_W-1:0]   d_rplane;
 
   // ---------------------------------------------------------------------------------
@@ -263,6 +285,7 @@ module bnn_engine #(
   wire y_last     = y == f_oh - 1'b1;
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
   wire thr_last   = thr_idx == QW'(f_n_thr);
+  wire wb_x_last  = wb_x == f_ow - 1'b1;
   wire op_last    = op == f_out_k - 1'b1;
   wire rp_last    = rp == f_res_k - 1'b1;
   wire bq_last    = bq == f_bc_k - 1'b1;
@@ -272,9 +295,13 @@ module bnn_engine #(
   wire [1:0] res_kind = 2'(f_res_kind);
   wire       has_res  = res_kind != 2'd0;
   wire pos_last   = x_last & y_last;
+  wire raw        = f_out_raw != 0;
+  // W: the WB's cycles per position (form, residual reads + add, compares, writes).
+  wire [WCW-1:0] wb_cycles = WCW'(1) + (has_res ? WCW'(f_res_k) + WCW'(1) : WCW'(0)) + WCW'(f_n_thr) + WCW'(f_out_k);
+  wire period_ok  = pos_cyc >= wb_cycles;
 
   // ---------------------------------------------------------------------------------
-  // Next output position (used on entering ST_BEAT from ST_TLAT or from ST_WRITE)
+  // Next output position (used when a position starts: after ST_TLAT, or next_pos)
   // ---------------------------------------------------------------------------------
   wire [CW-1:0]    neg_pt = {CW{1'b0}} - CW'(f_pt);
   wire [CW-1:0]    neg_pl = {CW{1'b0}} - CW'(f_pl);
@@ -289,10 +316,6 @@ module bnn_engine #(
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
-  // Output grid: a row register advanced by out_y_step, positions by out_x_step.
-  wire [FM_AW-1:0] nx_out_row = new_tile ? FM_AW'(f_out_base) + FM_AW'(f_out_off)
-                              : (x_last ? out_row + FM_AW'(f_out_y_step) : out_row);
-  wire [FM_AW-1:0] nx_out   = new_row ? nx_out_row : out_pos + FM_AW'(f_out_x_step);
   // Broadcast element channel: the next lane, wrapping into the next block of bc_k words
   // (the lowering makes bc_lane0 < S, so no division is needed).
   wire             per_tap     = f_bc_per_tap != 0;
@@ -306,8 +329,6 @@ module bnn_engine #(
                                : (per_tap ? bc_pos_word + FM_AW'(f_bc_word_step) : bc_pos_word);
   wire [LNW-1:0]   nx_bc_lane  = new_tile ? LNW'(f_bc_lane0) : (per_tap ? bc_pos_lane : pos_lane_nx);
   wire [FM_AW-1:0] nx_bc_off   = new_tile ? {FM_AW{1'b0}} : (per_tap ? bc_pos_off : pos_off_nx);
-  wire [FM_AW-1:0] nx_res   = new_tile ? FM_AW'(f_res_base) + FM_AW'(f_res_off)
-                            : res_pos + FM_AW'(f_res_pix_step);
 
   // ---------------------------------------------------------------------------------
   // Pad detection and lane mask of the current beat
@@ -328,8 +349,14 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Controller
   // ---------------------------------------------------------------------------------
-  wire part_end  = (state == ST_WRITE) & op_last & pos_last & tile_last;
-  wire layer_end = part_end & (f_end_layer != 0);
+  wire beats_done = (state == ST_BEAT) & b_last & tap_last;
+  wire wb_finish  = (wb_state == WB_WRITE) & op_last;
+  wire tile_end   = (state == ST_FLUSH) & wb_finish & wb_tile_last;
+  wire part_end   = tile_end & tile_last;
+  wire layer_end  = part_end & (f_end_layer != 0);
+  // The next position starts after this one's beats, once W cycles of it have passed.
+  wire next_pos   = ((beats_done & !pos_last) | (state == ST_WAIT)) & period_ok;
+  wire [3:0] first_state = bcast ? ST_BC : ST_BEAT;
 
   always @(posedge clk) begin
     if (rst) begin
@@ -363,21 +390,17 @@ module bnn_engine #(
           state    <= ST_TRD;
         end
         ST_TRD:  state <= ST_TLAT;
-        ST_TLAT: state <= bcast ? ST_BC : ST_BEAT;
+        ST_TLAT: state <= first_state;
         ST_BC:   if (bq_last) state <= ST_BEAT;
         ST_BEAT: if (b_last) begin
-          if (tap_last) state <= ST_DRAIN;
-          else if (bcast) state <= ST_BC;
+          if (!tap_last) begin
+            if (bcast) state <= ST_BC;
+          end else if (pos_last) state <= ST_FLUSH;
+          else state <= period_ok ? first_state : ST_WAIT;
         end
-        ST_DRAIN: state <= ST_FORM;
-        ST_FORM:  state <= has_res ? ST_RES : ((f_out_raw != 0) ? ST_WRITE : ST_THR);
-        ST_RES:   if (rp_last) state <= ST_ADD;
-        ST_ADD:   state <= (f_out_raw != 0) ? ST_WRITE : ST_THR;
-        ST_THR:   if (thr_last) state <= ST_WRITE;
-        ST_WRITE: if (op_last) begin
-          if (!pos_last) begin
-            state <= bcast ? ST_BC : ST_BEAT;
-          end else if (!tile_last) begin
+        ST_WAIT: if (period_ok) state <= first_state;
+        ST_FLUSH: if (tile_end) begin
+          if (!tile_last) begin
             tt_ptr   <= tt_ptr + 1'b1;
             tile_idx <= tile_idx + 1'b1;
             state    <= ST_TRD;
@@ -394,8 +417,49 @@ module bnn_engine #(
     end
   end
 
+  // Write-back unit: takes a position's sums in the cycle after its drain (WB_FORM), then
+  // residual reads and add, compares and writes; the period rule makes it free by then.
+  always @(posedge clk) begin
+    if (rst) begin
+      wb_state <= WB_IDLE;
+    end else if (d_end) begin
+      wb_state     <= WB_FORM;
+      wb_tile_last <= d_end_last;
+    end else begin
+      case (wb_state)
+        WB_FORM:  wb_state <= has_res ? WB_RES : (raw ? WB_WRITE : WB_THR);
+        WB_RES:   if (rp_last) wb_state <= WB_ADD;
+        WB_ADD:   wb_state <= raw ? WB_WRITE : WB_THR;
+        WB_THR:   if (thr_last) wb_state <= WB_WRITE;
+        WB_WRITE: if (op_last) wb_state <= WB_IDLE;
+        default:  wb_state <= WB_IDLE;
+      endcase
+    end
+  end
+
+  // Write-back addresses: set per tile, advanced after each position's last write (output
+  // grid: a row register advanced by out_y_step, positions by out_x_step).
+  always @(posedge clk) begin
+    if (state == ST_TLAT) begin
+      wb_x    <= {PM_OW_W{1'b0}};
+      out_row <= FM_AW'(f_out_base) + FM_AW'(f_out_off);
+      out_pos <= FM_AW'(f_out_base) + FM_AW'(f_out_off);
+      res_pos <= FM_AW'(f_res_base) + FM_AW'(f_res_off);
+    end else if (wb_finish) begin
+      res_pos <= res_pos + FM_AW'(f_res_pix_step);
+      if (wb_x_last) begin
+        wb_x    <= {PM_OW_W{1'b0}};
+        out_row <= out_row + FM_AW'(f_out_y_step);
+        out_pos <= out_row + FM_AW'(f_out_y_step);
+      end else begin
+        wb_x    <= wb_x + 1'b1;
+        out_pos <= out_pos + FM_AW'(f_out_x_step);
+      end
+    end
+  end
+
   // Position and beat counters.
-  wire enter_position = (state == ST_TLAT) | ((state == ST_WRITE) & op_last & !pos_last);
+  wire enter_position = (state == ST_TLAT) | next_pos;
 
   always @(posedge clk) begin
     if (enter_position) begin
@@ -405,15 +469,12 @@ module bnn_engine #(
       ix0        <= nx_ix0;
       row_addr   <= nx_row;
       pos_addr   <= nx_pos;
-      out_row    <= nx_out_row;
-      out_pos    <= nx_out;
       bc_pos_word <= nx_bc_word;
       bc_pos_lane <= nx_bc_lane;
       bc_pos_off  <= nx_bc_off;
       bc_word    <= nx_bc_word;
       bc_lane    <= nx_bc_lane;
       bc_off     <= nx_bc_off;
-      res_pos    <= nx_res;
       ky         <= {PM_KH_W{1'b0}};
       kx         <= {PM_KW_W{1'b0}};
       iy         <= nx_iy0;
@@ -425,7 +486,6 @@ module bnn_engine #(
       p          <= {PW{1'b0}};
       j          <= {TT_NCB_W{1'b0}};
       wm_ptr     <= WM_AW'(f_wb);
-      tm_ptr     <= TM_AW'(f_tb);
       first_beat <= 1'b1;
     end else if (state == ST_BEAT) begin
       first_beat <= 1'b0;
@@ -467,24 +527,26 @@ module bnn_engine #(
           end
         end
       end
-    end else if (state == ST_DRAIN || (state == ST_FORM && !has_res) || state == ST_ADD || state == ST_THR) begin
-      // TM: bias at tb in ST_DRAIN (valid in ST_FORM), threshold j at tb + j in the cycle
-      // before compare cycle j (held at tb + 1 through the residual reads).
-      tm_ptr <= tm_ptr + 1'b1;
     end
+  end
+
+  // pos_cyc: 1 in a position's first cycle, counting up to W.
+  always @(posedge clk) begin
+    if (enter_position) pos_cyc <= {{(WCW-1){1'b0}}, 1'b1};
+    else if (!period_ok) pos_cyc <= pos_cyc + 1'b1;
   end
 
   // Write-back counters.
   always @(posedge clk) begin
-    if (state == ST_FORM) begin
+    if (wb_state == WB_FORM) begin
       thr_idx <= {{(QW-1){1'b0}}, 1'b1};
       op      <= {PM_OUT_K_W{1'b0}};
       rp      <= {PM_RES_K_W{1'b0}};
-    end else if (state == ST_RES) begin
+    end else if (wb_state == WB_RES) begin
       rp <= rp + 1'b1;
-    end else if (state == ST_THR) begin
+    end else if (wb_state == WB_THR) begin
       thr_idx <= thr_idx + 1'b1;
-    end else if (state == ST_WRITE) begin
+    end else if (wb_state == WB_WRITE) begin
       op <= op + 1'b1;
     end
     bq <= (state == ST_BC) ? bq + 1'b1 : {PM_BC_K_W{1'b0}};
@@ -494,10 +556,13 @@ module bnn_engine #(
   always @(posedge clk) begin
     if (rst) begin
       d_valid <= 1'b0;
+      d_end   <= 1'b0;
     end else begin
       d_valid <= state == ST_BEAT;
+      d_end   <= beats_done;
     end
-    d_rvalid <= state == ST_RES;
+    d_end_last <= pos_last;
+    d_rvalid <= wb_state == WB_RES;
     d_rplane <= rp;
     d_bvalid <= state == ST_BC;
     d_bplane <= bq;
@@ -516,7 +581,7 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
   // only the group's real lanes.
-  wire [S-1:0] act = (d_pad ? {S{f_pad_one}} : fm_rdata) & d_mask;
+  wire [S-1:0] act = (d_pad ? {S{f_pad_one}} : fm_a_rdata) & d_mask;
 
   // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs.
   localparam integer SCW = $clog2(S + 1);
@@ -536,7 +601,7 @@ module bnn_engine #(
   // of the word); bsum = sum of the elements over the taps, shared by all PEs.
   reg  [BW-1:0] bval;
   reg  [AW-1:0] bsum;
-  wire          bbit = |(fm_rdata & ({{(S-1){1'b0}}, 1'b1} << d_blane));
+  wire          bbit = |(fm_a_rdata & ({{(S-1){1'b0}}, 1'b1} << d_blane));
   always @(posedge clk) begin
     if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
     if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
@@ -558,7 +623,7 @@ module bnn_engine #(
   // Residual lanes of this tile: PE i reads lane res_lane0 + i (channel oc0 + i). In I(w)
   // the top plane counts negative. A gate (ew_op) is one plane: U(1) zeroes acc where it
   // is 0, B negates acc where its stored bit is 0 (-1).
-  wire [P-1:0] res_word = P'(fm_rdata >> f_res_lane0);
+  wire [P-1:0] res_word = P'(fm_b_rdata >> f_res_lane0);
   wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
   wire         res_bip  = res_kind == 2'd2;
   wire         ew_gate  = f_ew_op != 0;
@@ -591,7 +656,7 @@ module bnn_engine #(
         end
       end
 
-      // TM lane of this PE: bias (ST_FORM) or threshold t'_j (ST_THR), sign-extended.
+      // TM lane of this PE: bias (WB_FORM) or threshold t'_j (WB_THR), sign-extended.
       wire [TW-1:0] tm_value = tm_rdata[lane_offset(i, TW + 1) +: TW];
       wire          tm_dir   = tm_rdata[lane_offset(i, TW + 1) + TW];
       wire [XW-1:0] tm_x     = XW'($signed(tm_value));
@@ -601,7 +666,7 @@ module bnn_engine #(
       reg           dir;
       wire          reached = $signed(acc) >= $signed(tm_x);
 
-      // Residual value r, accumulated plane by plane as the planes arrive (ST_RES, ST_ADD);
+      // Residual value r, accumulated plane by plane as the planes arrive (WB_RES, WB_ADD);
       // r_next includes the plane arriving now, r_val is the operand (B: 2u - 1).
       reg  [XW-1:0] r;
       wire [XW-1:0] r_plane = XW'(res_word[i]) << d_rplane;
@@ -610,18 +675,18 @@ module bnn_engine #(
       wire [XW-1:0] gated   = r_next[0] ? acc : (res_bip ? {XW{1'b0}} - acc : {XW{1'b0}});
 
       always @(posedge clk) begin
-        if (state == ST_FORM) r <= {XW{1'b0}};
-        else if (state == ST_RES) r <= r_next;
+        if (wb_state == WB_FORM) r <= {XW{1'b0}};
+        else if (wb_state == WB_RES) r <= r_next;
       end
 
       always @(posedge clk) begin
-        if (state == ST_FORM) begin
+        if (wb_state == WB_FORM) begin
           acc <= pool_max ? XW'(tap_max) + tm_x
                : $signed(XW'($signed(cross_sum)) << f_sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(tm_x);
           cnt <= {QW{1'b0}};
-        end else if (state == ST_ADD) begin
+        end else if (wb_state == WB_ADD) begin
           acc <= ew_gate ? gated : (acc << f_sa) + (r_val << f_sb);
-        end else if (state == ST_THR) begin
+        end else if (wb_state == WB_THR) begin
           cnt <= cnt + QW'(reached);
           dir <= tm_dir;
         end
@@ -646,12 +711,16 @@ module bnn_engine #(
   assign pm_addr  = pc;
   assign tt_addr  = tt_ptr;
   assign wm_addr  = wm_ptr;
-  assign tm_addr  = tm_ptr;
-  assign fm_we    = state == ST_WRITE;
-  assign fm_addr  = fm_we ? out_pos + FM_AW'(op)
-                  : (state == ST_RES) ? res_pos + FM_AW'(rp)
-                  : (state == ST_BC)  ? bc_word + bc_off + FM_AW'(bq)
-                  : rd_ptr;
+  // TM (WB only): the bias at tb before and in the drain cycle (it arrives in WB_FORM),
+  // threshold j at tb + j in the cycle before compare cycle j (held at tb + 1 through the
+  // residual reads).
+  wire [TM_AW-1:0] tm_off = (wb_state == WB_FORM || wb_state == WB_RES || wb_state == WB_ADD) ? {{(TM_AW-1){1'b0}}, 1'b1}
+                          : (wb_state == WB_THR) ? TM_AW'(thr_idx) + 1'b1 : {TM_AW{1'b0}};
+  assign tm_addr  = TM_AW'(f_tb) + tm_off;
+  // FM port A: beats and broadcast elements (reads); port B: the WB's residual reads and writes.
+  assign fm_a_addr = (state == ST_BC) ? bc_word + bc_off + FM_AW'(bq) : rd_ptr;
+  assign fm_we     = wb_state == WB_WRITE;
+  assign fm_b_addr = fm_we ? out_pos + FM_AW'(op) : res_pos + FM_AW'(rp);
   // The tile's stored lanes lie in one FM word (docs/engine.md "Views"): lane0 + i.
   assign fm_wdata = S'(out_bits) << f_lane0;
   assign fm_wmask = S'(active_mask) << f_lane0;

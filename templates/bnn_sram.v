@@ -1,9 +1,11 @@
-// bnn_sram: behavioral single-port RAM, synchronous read, per-bit write mask.
+// bnn_sram: behavioral dual-port RAM, synchronous reads, per-bit write mask.
 //
-// One port serves reads and writes (the engine never reads and writes in the same
-// cycle). A write changes only the bits set in wmask: several output channels share one
-// feature-memory word and are written by different tiles. A read in the cycle of a write
-// returns the old word. Contents start from INIT ($readmemh); the rest reads as zero.
+// Port A only reads (the engine's beats); port B reads and writes (the write-back unit's
+// residual reads and output writes), so the write-back of one position overlaps the
+// beats of the next. A write changes only the bits set in wmask: several output channels
+// share one feature-memory word and are written by different tiles. A read of a word in
+// the cycle it is written returns the old word (on either port). Contents start from INIT
+// ($readmemh); the rest reads as zero.
 module bnn_sram #(
   parameter integer DW    = 8,
   parameter integer DEPTH = 16,
@@ -11,11 +13,13 @@ module bnn_sram #(
   parameter         INIT  = ""
 ) (
   input  wire             clk,
-  input  wire [ABITS-1:0] addr,
+  input  wire [ABITS-1:0] a_addr,
+  output reg  [DW-1:0]    a_rdata,
+  input  wire [ABITS-1:0] b_addr,
   input  wire             we,
   input  wire [DW-1:0]    wdata,
   input  wire [DW-1:0]    wmask,
-  output reg  [DW-1:0]    rdata
+  output reg  [DW-1:0]    b_rdata
 );
   reg [DW-1:0] mem [0:DEPTH-1];
 
@@ -26,7 +30,8 @@ module bnn_sram #(
   end
 
   always @(posedge clk) begin
-    if (we) mem[addr] <= (mem[addr] & ~wmask) | (wdata & wmask);
-    rdata <= mem[addr];
+    if (we) mem[b_addr] <= (mem[b_addr] & ~wmask) | (wdata & wmask);
+    b_rdata <= mem[b_addr];
+    a_rdata <= mem[a_addr];
   end
 endmodule

@@ -8,9 +8,10 @@ public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
 
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
-/// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + OH * OW * (N_tile + WB)),
-/// N_tile = KH * KW * (NCB * K_in + bc_k) beats (bc_k only for act x act products), WB = 2 + R + n_thr + K_out write-back cycles
-/// (R = res_k + 1 with a residual Add, else 0).
+/// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + (M - 1) * max(N, W) + N + 1 + W),
+/// M = OH * OW positions, N = KH * KW * (NCB * K_in + bc_k) beats per position (bc_k only for
+/// act x act products), W = 1 + R + n_thr + K_out write-back cycles (R = res_k + 1 with a
+/// residual Add, else 0): the write-back of a position overlaps the beats of the next.
 /// The RTL and the simulator must count exactly this.
 /// </summary>
 public static class CycleModel
@@ -23,7 +24,7 @@ public static class CycleModel
     public const int RunOverhead = 1;
 
     public static long LayerCycles(LayerDescriptor d, IEnumerable<TileDescriptor> tiles) =>
-        LayerSetup + tiles.Sum(t => TileSetup + (long)d.Oh * d.Ow * (d.Beats(t.NcbK) + d.WriteBackCycles));
+        LayerSetup + tiles.Sum(t => TileSetup + d.TileCycles((long)d.Oh * d.Ow, d.Beats(t.NcbK)));
 
     public static CyclePrediction Predict(LoweredProgram program)
     {

@@ -110,7 +110,7 @@ internal sealed class EngineMachine
                 Array.Clear(_cross);
                 Array.Clear(_laneCorr);
                 Array.Clear(_max);
-                long corr = 0, bsum = 0;
+                long corr = 0, bsum = 0, beats = 0;
                 int wAddress = tile.Wb;
                 long tapRow = origin;
                 int iy = iy0;
@@ -127,7 +127,7 @@ internal sealed class EngineMachine
                         {
                             bval = Broadcast(d, ky * d.Kw + kx, y * d.Ow + x);
                             bsum += bval;
-                            cycles += d.BcK;
+                            beats += d.BcK;
                         }
                         long block = tap + tile.CbOff;
                         for (int j = 0; j < tile.Ncb; j++, block += d.InK, wAddress++)
@@ -159,7 +159,7 @@ internal sealed class EngineMachine
                                     if (d.LaneMode == 1)
                                         _laneCorr[i] += sign * ((long)(WideBits.Get(word, tile.LaneLo + i, 1) & WideBits.Get(mask, tile.LaneLo + i, 1)) << p);
                                 }
-                                cycles++;
+                                beats++;
                             }
                             // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
                             if (d.PoolMax == 1)
@@ -171,7 +171,10 @@ internal sealed class EngineMachine
                         }
                     }
                 }
-                cycles += WriteBack(d, tile, corr, bsum, outAddress, resAddress, writeMask, data);
+                long w = WriteBack(d, tile, corr, bsum, outAddress, resAddress, writeMask, data);
+                // The write-back unit works on this position while the beats of the next one run:
+                // positions start every max(beats, W) cycles; the last one adds its drain and write-back.
+                cycles += y == d.Oh - 1 && x == d.Ow - 1 ? beats + 1 + w : Math.Max(beats, w);
             }
         }
         return cycles;
@@ -182,10 +185,11 @@ internal sealed class EngineMachine
     /// the elementwise operation (residual Add or gate) (read plane by plane from feature memory, one cycle per
     /// plane plus the add), compares (thresholded layers), pools groups of 2^xcp_log2 adjacent PEs (max
     /// of their values, combinational in the write cycles) and writes the output planes.
+    /// Returns W, the cycles the write-back unit is busy.
     /// </summary>
     private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long bsum, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
     {
-        long cycles = 2 + d.ResidualCycles; // drain of the last beat + the cycle that forms acc (+ residual reads + add)
+        long cycles = 1 + d.ResidualCycles; // the cycle that forms acc (+ residual reads + add)
         for (int i = 0; i < tile.Active; i++)
         {
             long own = d.LaneMode == 1 ? _laneCorr[i] : corr;

@@ -60,8 +60,20 @@ public sealed record LayerDescriptor(
     /// <summary>Beats per output position and tile of <paramref name="ncbK"/> act words per tap (plus the broadcast element's planes).</summary>
     public long Beats(int ncbK) => (long)Kh * Kw * (ncbK + (Bcast == 1 ? BcK : 0));
 
-    /// <summary>Beats of write-back per output position: drain + acc, the residual reads and add, one per threshold, one per output plane.</summary>
-    public int WriteBackCycles => 2 + ResidualCycles + NThr + OutK;
+    /// <summary>
+    /// W, the cycles the write-back unit is busy with one output position: forming acc, the
+    /// residual reads and add, one per threshold, one per output plane. It overlaps the next
+    /// position's beats (docs/engine.md "Loop nest and exact cycle count").
+    /// </summary>
+    public int WriteBackCycles => 1 + ResidualCycles + NThr + OutK;
+
+    /// <summary>
+    /// Cycles of one tile of <paramref name="positions"/> output positions of
+    /// <paramref name="beats"/> beats each after its setup: positions start every max(N, W)
+    /// cycles, and the last one ends after its beats, the drain cycle and its write-back.
+    /// </summary>
+    public long TileCycles(long positions, long beats) =>
+        (positions - 1) * Math.Max(beats, WriteBackCycles) + beats + 1 + WriteBackCycles;
 }
 
 /// <summary>

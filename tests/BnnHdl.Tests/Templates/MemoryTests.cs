@@ -6,8 +6,9 @@ namespace BnnHdl.Tests.Templates;
 
 /// <summary>
 /// bnn_sram and bnn_rom on their own: lint-clean, $readmemh initialization with the words
-/// beyond the file reading as zero, one cycle of read latency, read-before-write, and
-/// per-bit masked writes, in Icarus against a C# model.
+/// beyond the file reading as zero, one cycle of read latency, read-before-write on both
+/// SRAM ports (port A reads, port B reads and writes), and per-bit masked writes, in Icarus
+/// against a C# model.
 /// </summary>
 public sealed class MemoryTests
 {
@@ -20,7 +21,7 @@ public sealed class MemoryTests
         Lint(module, [module + ".v"], [("DW", S(dw)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("INIT", "\"image.memh\"")]);
 
     [Fact]
-    public void Sram_writes_only_masked_bits_and_reads_the_old_word()
+    public void Sram_writes_only_masked_bits_and_both_ports_read_the_old_word()
     {
         const int dw = 12, depth = 10, abits = 4;
         var r = SeededRandom.For(3, "sram ops");
@@ -29,20 +30,22 @@ public sealed class MemoryTests
         var init = Memh(mem.Take(6), dw);
         var ops = new List<BigInteger>();
         var expected = new List<string>();
-        // Read every word first (initial contents), then random masked writes and reads.
+        // Read every word first (initial contents), then random masked writes and reads; port A
+        // often reads the word port B writes in the same cycle.
         for (int k = 0; k < depth + 300; k++)
         {
             int addr = k < depth ? k : (int)r.Next(0, depth - 1);
+            int aAddr = k < depth ? depth - 1 - k : r.NextBool() ? addr : (int)r.Next(0, depth - 1);
             bool we = k >= depth && r.NextBool();
             var wdata = RandomBits(r, dw);
             var wmask = r.Next(0, 4) == 0 ? Ones(dw) : RandomBits(r, dw);
-            ops.Add((((((we ? BigInteger.One : 0) << abits | addr) << dw) | wdata) << dw) | wmask);
-            expected.Add(Hex(mem[addr], dw));
+            ops.Add(((((((we ? BigInteger.One : 0) << abits | aAddr) << abits | addr) << dw) | wdata) << dw) | wmask);
+            expected.Add(Hex(mem[aAddr], dw) + " " + Hex(mem[addr], dw));
             if (we) mem[addr] = (mem[addr] & (Ones(dw) ^ wmask)) | (wdata & wmask);
         }
         var lines = Simulate("tb_sram.v", ["bnn_sram.v"],
             [("DW", S(dw)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("COUNT", S(ops.Count))],
-            new Dictionary<string, string> { ["init.memh"] = init, ["ops.memh"] = Memh(ops, 1 + abits + dw + dw) });
+            new Dictionary<string, string> { ["init.memh"] = init, ["ops.memh"] = Memh(ops, 1 + abits + abits + dw + dw) });
         Assert.Equal(expected, WithoutShortFileWarning(lines, "bnn_sram.v"));
     }
 
