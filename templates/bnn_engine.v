@@ -32,6 +32,7 @@ module bnn_engine #(
   parameter integer S     = 8,   // input lanes (bits of an FM word)
   parameter integer AW    = 16,  // accumulator width
   parameter integer TW    = 16,  // threshold / bias lane width (signed)
+  parameter integer TS    = 2,   // TM slots per PE: the bias, then up to TS - 1 thresholds
   parameter integer CW    = 12,  // signed width of input coordinates
   parameter integer FM_AW = 10,  // address widths of the memories
   parameter integer WM_AW = 8,
@@ -41,7 +42,7 @@ module bnn_engine #(
   parameter integer PM_W  = 200, // program word width (sum of the PM field widths)
   parameter integer TT_W  = 100, // tile word width (sum of the TT field widths)
   parameter integer WM_W  = 32,  // weight word width = P x S
-  parameter integer TM_W  = 68,  // threshold word width = P x (TW + 1)
+  parameter integer TM_W  = 68,  // threshold word width = P x (TS x TW + 1)
   parameter integer LID_W = 8,   // width of layer_id (= PM_LAYER_ID_W)
   parameter integer LCW   = 32   // width of the per-layer cycle counter
 ) (
@@ -70,7 +71,7 @@ module bnn_engine #(
   // weight memory WM: one S-bit weight word per PE (PE i at lane i)
   output wire [WM_AW-1:0]      wm_addr,
   input  wire [WM_W-1:0]       wm_rdata,
-  // threshold memory TM: one {dir, value} lane of TW + 1 bits per PE
+  // threshold memory TM: one word per tile; per PE TS values of TW bits and a direction bit
   output wire [TM_AW-1:0]      tm_addr,
   input  wire [TM_W-1:0]       tm_rdata
 );
@@ -195,15 +196,18 @@ module bnn_engine #(
                    ST_BC    = 4'd7,   // bc_k cycles before a tap's beats: broadcast element planes
                    ST_WAIT  = 4'd8,   // the next position waits for the WB (W > beats)
                    ST_FLUSH = 4'd9;   // the tile's last beats are done: the WB finishes
-  localparam [2:0] WB_IDLE  = 3'd0,
-                   WB_FORM  = 3'd1,   // acc = cross << SC - corr << SK + bias
-                   WB_RES   = 3'd2,   // res_k cycles: residual plane addresses presented
-                   WB_ADD   = 3'd3,   // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)
-                   WB_THR   = 3'd4,   // n cycles: one threshold compared per cycle
-                   WB_WRITE = 3'd5;   // one cycle per output plane: masked FM write
+  // The WB forms acc in the cycle after the drain (wb_form: acc = cross << SC - corr << SK
+  // + bias), then runs these states; every threshold is compared at once, combinationally
+  // in the write cycles.
+  localparam [1:0] WB_IDLE  = 2'd0,
+                   WB_RES   = 2'd1,   // res_k cycles: residual plane addresses presented
+                   WB_ADD   = 2'd2,   // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)
+                   WB_WRITE = 2'd3;   // one cycle per output plane: masked FM write
 
   reg  [3:0]              state;
-  reg  [2:0]              wb_state;
+  reg  [1:0]              wb_state;
+  reg                     wb_form;     // this cycle forms acc of the position just drained
+  reg                     wb_form_last; // ... the tile's last position
   reg  [PM_AW-1:0]        pc;          // program word of the current layer
   reg  [TT_AW-1:0]        tt_ptr;      // tile word of the current tile
   reg  [PM_N_TILES_W-1:0] tile_idx;    // tile number within the layer
@@ -218,8 +222,7 @@ module bnn_engine #(
   reg  [FM_AW-1:0]        pos_addr;    // FM address of window origin (iy0, ix0) + cb_off
   // Cycles since this position's first cycle (counted up to W): the next position may start
   // once it reaches W.
-  localparam integer WCW = (PM_N_THR_W > PM_OUT_K_W ? (PM_N_THR_W > PM_RES_K_W ? PM_N_THR_W : PM_RES_K_W)
-                                                    : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + 3;
+  localparam integer WCW = (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W) + 2;
   reg  [WCW-1:0]          pos_cyc;
 
   // Write-back unit: the output and residual addresses of the position it works on.
@@ -243,8 +246,7 @@ module bnn_engine #(
   reg  [WM_AW-1:0]        wm_ptr;
   reg                     first_beat;
 
-  // Write-back counters: threshold index (1..n_thr) and output plane.
-  reg  [QW-1:0]           thr_idx;
+  // Write-back counters: output plane.
   reg  [PM_OUT_K_W-1:0]   op;
   reg  [PM_RES_K_W-1:0]   rp;          // residual plane being read
 
@@ -284,7 +286,6 @@ module bnn_engine #(
   wire x_last     = x == f_ow - 1'b1;
   wire y_last     = y == f_oh - 1'b1;
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
-  wire thr_last   = thr_idx == QW'(f_n_thr);
   wire wb_x_last  = wb_x == f_ow - 1'b1;
   wire op_last    = op == f_out_k - 1'b1;
   wire rp_last    = rp == f_res_k - 1'b1;
@@ -295,9 +296,8 @@ module bnn_engine #(
   wire [1:0] res_kind = 2'(f_res_kind);
   wire       has_res  = res_kind != 2'd0;
   wire pos_last   = x_last & y_last;
-  wire raw        = f_out_raw != 0;
-  // W: the WB's cycles per position (form, residual reads + add, compares, writes).
-  wire [WCW-1:0] wb_cycles = WCW'(1) + (has_res ? WCW'(f_res_k) + WCW'(1) : WCW'(0)) + WCW'(f_n_thr) + WCW'(f_out_k);
+  // W: the WB's cycles per position after forming acc (residual reads + add, writes).
+  wire [WCW-1:0] wb_cycles = (has_res ? WCW'(f_res_k) + WCW'(1) : WCW'(0)) + WCW'(f_out_k);
   wire period_ok  = pos_cyc >= wb_cycles;
 
   // ---------------------------------------------------------------------------------
@@ -417,23 +417,28 @@ module bnn_engine #(
     end
   end
 
-  // Write-back unit: takes a position's sums in the cycle after its drain (WB_FORM), then
-  // residual reads and add, compares and writes; the period rule makes it free by then.
+  // Write-back unit: forms a position's acc in the cycle after its drain (wb_form), then
+  // reads and adds the residual and writes the planes. The period rule makes it free by
+  // then: wb_form may coincide only with the last write of the previous position, which
+  // still reads the old acc.
   always @(posedge clk) begin
     if (rst) begin
+      wb_form  <= 1'b0;
       wb_state <= WB_IDLE;
-    end else if (d_end) begin
-      wb_state     <= WB_FORM;
-      wb_tile_last <= d_end_last;
     end else begin
-      case (wb_state)
-        WB_FORM:  wb_state <= has_res ? WB_RES : (raw ? WB_WRITE : WB_THR);
-        WB_RES:   if (rp_last) wb_state <= WB_ADD;
-        WB_ADD:   wb_state <= raw ? WB_WRITE : WB_THR;
-        WB_THR:   if (thr_last) wb_state <= WB_WRITE;
-        WB_WRITE: if (op_last) wb_state <= WB_IDLE;
-        default:  wb_state <= WB_IDLE;
-      endcase
+      wb_form      <= d_end;
+      wb_form_last <= d_end_last;
+      if (wb_form) begin
+        wb_state     <= has_res ? WB_RES : WB_WRITE;
+        wb_tile_last <= wb_form_last;
+      end else begin
+        case (wb_state)
+          WB_RES:   if (rp_last) wb_state <= WB_ADD;
+          WB_ADD:   wb_state <= WB_WRITE;
+          WB_WRITE: if (op_last) wb_state <= WB_IDLE;
+          default:  wb_state <= WB_IDLE;
+        endcase
+      end
     end
   end
 
@@ -538,14 +543,11 @@ module bnn_engine #(
 
   // Write-back counters.
   always @(posedge clk) begin
-    if (wb_state == WB_FORM) begin
-      thr_idx <= {{(QW-1){1'b0}}, 1'b1};
-      op      <= {PM_OUT_K_W{1'b0}};
-      rp      <= {PM_RES_K_W{1'b0}};
+    if (wb_form) begin
+      op <= {PM_OUT_K_W{1'b0}};
+      rp <= {PM_RES_K_W{1'b0}};
     end else if (wb_state == WB_RES) begin
       rp <= rp + 1'b1;
-    end else if (wb_state == WB_THR) begin
-      thr_idx <= thr_idx + 1'b1;
     end else if (wb_state == WB_WRITE) begin
       op <= op + 1'b1;
     end
@@ -656,15 +658,22 @@ module bnn_engine #(
         end
       end
 
-      // TM lane of this PE: bias (WB_FORM) or threshold t'_j (WB_THR), sign-extended.
-      wire [TW-1:0] tm_value = tm_rdata[lane_offset(i, TW + 1) +: TW];
-      wire          tm_dir   = tm_rdata[lane_offset(i, TW + 1) + TW];
-      wire [XW-1:0] tm_x     = XW'($signed(tm_value));
+      // TM lane of this PE (the tile's word is held for the whole tile): slot 0 the bias,
+      // slot j threshold t'_j, then the channel's direction bit; every threshold j <= n_thr
+      // is compared with acc at once, and q counts those reached.
+      localparam integer PE_LANE = lane_offset(i, lane_offset(TS, TW) + 1);
+      wire [XW-1:0] bias_x = XW'($signed(tm_rdata[PE_LANE +: TW]));
+      wire          dir    = tm_rdata[PE_LANE + lane_offset(TS, TW)];
 
       reg  [XW-1:0] acc;
-      reg  [QW-1:0] cnt;
-      reg           dir;
-      wire          reached = $signed(acc) >= $signed(tm_x);
+      wire [TS-2:0] reached;
+      genvar t;
+      for (t = 1; t < TS; t = t + 1) begin : g_thr
+        wire [XW-1:0] thr_x = XW'($signed(tm_rdata[PE_LANE + lane_offset(t, TW) +: TW]));
+        assign reached[t - 1] = ($signed(acc) >= $signed(thr_x)) & (f_n_thr >= PM_N_THR_W'(t));
+      end
+      wire [$clog2(TS)-1:0] cnt;
+      bnn_popcount #(.N(TS - 1)) u_thr_count (.bits(reached), .count(cnt));
 
       // Residual value r, accumulated plane by plane as the planes arrive (WB_RES, WB_ADD);
       // r_next includes the plane arriving now, r_val is the operand (B: 2u - 1).
@@ -675,25 +684,21 @@ module bnn_engine #(
       wire [XW-1:0] gated   = r_next[0] ? acc : (res_bip ? {XW{1'b0}} - acc : {XW{1'b0}});
 
       always @(posedge clk) begin
-        if (wb_state == WB_FORM) r <= {XW{1'b0}};
+        if (wb_form) r <= {XW{1'b0}};
         else if (wb_state == WB_RES) r <= r_next;
       end
 
       always @(posedge clk) begin
-        if (wb_state == WB_FORM) begin
-          acc <= pool_max ? XW'(tap_max) + tm_x
-               : $signed(XW'($signed(cross_sum)) << f_sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(tm_x);
-          cnt <= {QW{1'b0}};
+        if (wb_form) begin
+          acc <= pool_max ? XW'(tap_max) + bias_x
+               : $signed(XW'($signed(cross_sum)) << f_sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(bias_x);
         end else if (wb_state == WB_ADD) begin
           acc <= ew_gate ? gated : (acc << f_sa) + (r_val << f_sb);
-        end else if (wb_state == WB_THR) begin
-          cnt <= cnt + QW'(reached);
-          dir <= tm_dir;
         end
       end
 
       // Output value: raw accumulator, or q = cnt (dir 0) / n - cnt (dir 1).
-      wire [QW-1:0] q = dir ? QW'(f_n_thr) - cnt : cnt;
+      wire [QW-1:0] q = dir ? QW'(f_n_thr) - QW'(cnt) : QW'(cnt);
       assign q_all[lane_offset(i, QW) +: QW] = q;
       assign raw_bits[i] = acc[XIW'(op)];
       wire [QW-1:0] q_stored = pooled[lane_offset(i, QW) +: QW];
@@ -711,12 +716,8 @@ module bnn_engine #(
   assign pm_addr  = pc;
   assign tt_addr  = tt_ptr;
   assign wm_addr  = wm_ptr;
-  // TM (WB only): the bias at tb before and in the drain cycle (it arrives in WB_FORM),
-  // threshold j at tb + j in the cycle before compare cycle j (held at tb + 1 through the
-  // residual reads).
-  wire [TM_AW-1:0] tm_off = (wb_state == WB_FORM || wb_state == WB_RES || wb_state == WB_ADD) ? {{(TM_AW-1){1'b0}}, 1'b1}
-                          : (wb_state == WB_THR) ? TM_AW'(thr_idx) + 1'b1 : {TM_AW{1'b0}};
-  assign tm_addr  = TM_AW'(f_tb) + tm_off;
+  // TM: the tile's one word, held for the whole tile.
+  assign tm_addr  = TM_AW'(f_tb);
   // FM port A: beats and broadcast elements (reads); port B: the WB's residual reads and writes.
   assign fm_a_addr = (state == ST_BC) ? bc_word + bc_off + FM_AW'(bq) : rd_ptr;
   assign fm_we     = wb_state == WB_WRITE;

@@ -8,9 +8,9 @@ public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
 
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
-/// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + (M - 1) * max(N, W) + N + 1 + W),
+/// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + (M - 1) * max(N, W) + N + 2 + W),
 /// M = OH * OW positions, N = KH * KW * (NCB * K_in + bc_k) beats per position (bc_k only for
-/// act x act products), W = 1 + R + n_thr + K_out write-back cycles (R = res_k + 1 with a
+/// act x act products), W = R + K_out write-back cycles (R = res_k + 1 with a
 /// residual Add, else 0): the write-back of a position overlaps the beats of the next.
 /// The RTL and the simulator must count exactly this.
 /// </summary>

@@ -13,7 +13,7 @@ namespace BnnHdl.Engine;
 internal sealed class EngineMachine
 {
     private readonly LoweredProgram _program;
-    private readonly int _s, _p, _per, _tw;
+    private readonly int _s, _p, _per, _tw, _slots;
     private readonly ulong[][] _fm;
     private readonly ulong[][][] _wm; // [address][pe] -> S-bit slice
     private readonly ulong[] _full, _pad1, _pad0;
@@ -30,6 +30,7 @@ internal sealed class EngineMachine
         _p = program.Config.P;
         _per = WideBits.Chunks(_s);
         _tw = program.Dimensions.ThresholdBits;
+        _slots = (program.Dimensions.TmWordBits / _p - 1) / _tw;
         if (featureMemory.WordBits != _s || featureMemory.Depth != program.Dimensions.FmWords)
             throw new ArgumentException($"feature memory image is {featureMemory.Depth} x {featureMemory.WordBits} bits, the program needs {program.Dimensions.FmWords} x {_s}");
         _fm = Enumerable.Range(0, featureMemory.Depth).Select(a => featureMemory.Word(a).ToArray()).ToArray();
@@ -173,8 +174,9 @@ internal sealed class EngineMachine
                 }
                 long w = WriteBack(d, tile, corr, bsum, outAddress, resAddress, writeMask, data);
                 // The write-back unit works on this position while the beats of the next one run:
-                // positions start every max(beats, W) cycles; the last one adds its drain and write-back.
-                cycles += y == d.Oh - 1 && x == d.Ow - 1 ? beats + 1 + w : Math.Max(beats, w);
+                // positions start every max(beats, W) cycles; the last one adds its drain, the cycle
+                // that forms acc, and its write-back.
+                cycles += y == d.Oh - 1 && x == d.Ow - 1 ? beats + 2 + w : Math.Max(beats, w);
             }
         }
         return cycles;
@@ -189,7 +191,7 @@ internal sealed class EngineMachine
     /// </summary>
     private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long bsum, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
     {
-        long cycles = 1 + d.ResidualCycles; // the cycle that forms acc (+ residual reads + add)
+        long cycles = d.ResidualCycles; // residual reads + add (acc is formed in the cycle before)
         for (int i = 0; i < tile.Active; i++)
         {
             long own = d.LaneMode == 1 ? _laneCorr[i] : corr;
@@ -205,7 +207,7 @@ internal sealed class EngineMachine
             for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[i][j] ? 1 : 0;
             _value[i] = _negated[i] ? d.NThr - count : count;
         }
-        cycles += d.NThr; // one threshold compared per cycle
+        // Every threshold is compared at once, combinationally in the write cycles.
         int group = 1 << d.XcpLog2, stored = tile.Active >> d.XcpLog2;
         for (int g = 0; g < stored; g++)
         {
@@ -257,17 +259,18 @@ internal sealed class EngineMachine
         return d.ResKind == LayerDescriptor.ResBipolar ? (r << 1) - 1 : r;
     }
 
-    /// <summary>Reads the tile's folded biases and thresholds (tb + 0, tb + 1 .. tb + n) into the PE registers.</summary>
+    /// <summary>Reads the tile's folded biases and thresholds (slots 0 and 1 .. n of word tb) into the PE registers.</summary>
     private void LoadConstants(LayerDescriptor d, TileDescriptor tile)
     {
-        var tm = _program.Images.Thresholds;
-        int lane = _tw + 1;
+        var word = _program.Images.Thresholds.Word(tile.Tb);
+        int lane = _slots * _tw + 1;
         for (int i = 0; i < tile.Active; i++)
         {
-            _bias[i] = WideBits.GetSigned(tm.Word(tile.Tb), i * lane, _tw);
+            int pe = i * lane;
+            _bias[i] = WideBits.GetSigned(word, pe, _tw);
             for (int j = 0; j < d.NThr; j++)
-                _thresholds[i][j] = WideBits.GetSigned(tm.Word(tile.Tb + 1 + j), i * lane, _tw);
-            _negated[i] = d.NThr > 0 && WideBits.Get(tm.Word(tile.Tb + 1), i * lane + _tw, 1) == 1;
+                _thresholds[i][j] = WideBits.GetSigned(word, pe + (1 + j) * _tw, _tw);
+            _negated[i] = d.NThr > 0 && WideBits.Get(word, pe + _slots * _tw, 1) == 1;
         }
     }
 

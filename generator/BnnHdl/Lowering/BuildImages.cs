@@ -39,7 +39,7 @@ public static class BuildImages
             Pack("pm", layout.Program, descriptorFields),
             Pack("tt", layout.Tile, tileFields),
             WeightImage(program),
-            ThresholdImage(program, constants, tw));
+            ThresholdImage(program, constants, tw, ThresholdSlots(program)));
 
         var descriptors = program.Layers.SelectMany(l => l.Descriptors).ToList();
         var units = EngineUnits.None;
@@ -57,7 +57,7 @@ public static class BuildImages
             AccumulatorBits: aw, ThresholdBits: tw,
             FmWords: program.Memory.PeakWords, WmWords: program.WmWords, TmWords: program.TmWords,
             TileWords: program.TileWords, ProgramWords: descriptors.Count,
-            FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (tw + 1),
+            FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (ThresholdSlots(program) * tw + 1),
             TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
             MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
             MaxOutPlanes: descriptors.Max(d => d.OutK), Units: units);
@@ -159,10 +159,22 @@ public static class BuildImages
         return MemoryImage.Of("wm", bits, chunks);
     }
 
-    /// <summary>Per tile: tb + 0 the folded bias of each PE, tb + j threshold t'_j with the direction bit on top.</summary>
-    private static MemoryImage ThresholdImage(ScheduledProgram program, List<List<Constants>> constants, int tw)
+    /// <summary>
+    /// Values of TW bits per PE in a threshold-memory word: the folded bias, then every
+    /// threshold of the layer with the most (at least one slot for them), so the engine
+    /// compares all of a channel's thresholds at once. A direction bit follows them.
+    /// </summary>
+    public static int ThresholdSlots(ScheduledProgram program) =>
+        1 + Math.Max(1, program.Layers.SelectMany(l => l.Descriptors).Max(d => d.NThr));
+
+    /// <summary>
+    /// One word per tile (at tb): PE i's lane holds its folded bias in slot 0, threshold t'_j in
+    /// slot j (slots past the layer's n thresholds are 0; the engine ignores them), then the
+    /// channel's direction bit.
+    /// </summary>
+    private static MemoryImage ThresholdImage(ScheduledProgram program, List<List<Constants>> constants, int tw, int slots)
     {
-        int lane = tw + 1, bits = program.Config.P * lane, per = WideBits.Chunks(bits);
+        int lane = slots * tw + 1, bits = program.Config.P * lane, per = WideBits.Chunks(bits);
         var chunks = new ulong[program.TmWords * per];
         for (int k = 0; k < program.Layers.Count; k++)
             for (int part = 0; part < program.Layers[k].Parts.Count; part++)
@@ -171,14 +183,12 @@ public static class BuildImages
                 foreach (var tile in program.Layers[k].Parts[part].Tiles)
                     for (int i = 0; i < tile.Active; i++)
                     {
-                        int o = tile.Oc0 + i;
-                        WideBits.Set(chunks.AsSpan(tile.Tb * per, per), i * lane, tw, (ulong)c.Bias[o]);
+                        int o = tile.Oc0 + i, pe = i * lane;
+                        var word = chunks.AsSpan(tile.Tb * per, per);
+                        WideBits.Set(word, pe, tw, (ulong)c.Bias[o]);
                         for (int j = 1; j <= c.N; j++)
-                        {
-                            var word = chunks.AsSpan((tile.Tb + j) * per, per);
-                            WideBits.Set(word, i * lane, tw, (ulong)c.Thresholds![o * c.N + j - 1]);
-                            WideBits.Set(word, i * lane + tw, 1, c.Negated![o] ? 1UL : 0UL);
-                        }
+                            WideBits.Set(word, pe + j * tw, tw, (ulong)c.Thresholds![o * c.N + j - 1]);
+                        if (c.N > 0) WideBits.Set(word, pe + slots * tw, 1, c.Negated![o] ? 1UL : 0UL);
                     }
             }
         return MemoryImage.Of("tm", bits, chunks);

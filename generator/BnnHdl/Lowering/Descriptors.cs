@@ -61,19 +61,20 @@ public sealed record LayerDescriptor(
     public long Beats(int ncbK) => (long)Kh * Kw * (ncbK + (Bcast == 1 ? BcK : 0));
 
     /// <summary>
-    /// W, the cycles the write-back unit is busy with one output position: forming acc, the
-    /// residual reads and add, one per threshold, one per output plane. It overlaps the next
-    /// position's beats (docs/engine.md "Loop nest and exact cycle count").
+    /// W, the cycles the write-back unit is busy with one output position after the cycle that
+    /// forms acc: the residual reads and add, then one per output plane (every threshold is
+    /// compared at once, in the write cycles). It overlaps the next position's beats
+    /// (docs/engine.md "Loop nest and exact cycle count").
     /// </summary>
-    public int WriteBackCycles => 1 + ResidualCycles + NThr + OutK;
+    public int WriteBackCycles => ResidualCycles + OutK;
 
     /// <summary>
     /// Cycles of one tile of <paramref name="positions"/> output positions of
     /// <paramref name="beats"/> beats each after its setup: positions start every max(N, W)
-    /// cycles, and the last one ends after its beats, the drain cycle and its write-back.
+    /// cycles, and the last one ends after its beats, the drain, the acc cycle and its write-back.
     /// </summary>
     public long TileCycles(long positions, long beats) =>
-        (positions - 1) * Math.Max(beats, WriteBackCycles) + beats + 1 + WriteBackCycles;
+        (positions - 1) * Math.Max(beats, WriteBackCycles) + beats + 2 + WriteBackCycles;
 }
 
 /// <summary>

@@ -41,7 +41,7 @@ public static class Schedule
                     tiles.Add(tile with { Wb = wb, Tb = tb });
                     // All-ones weights (pools, copies, products) are not stored.
                     wb += layer.Dot.AllOnes ? 0 : part.Taps * tile.Ncb;
-                    tb += 1 + nThr;
+                    tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
                 bool end = k == words.Count - 1;
                 var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count);

@@ -32,9 +32,9 @@ public sealed partial class EngineSourceTests
             File.WriteAllText(Path.Combine(dir, "bnn_params.vh"), header);
             Lint("bnn_engine", EngineFiles,
             [
-                ("P", S(p)), ("S", S(s)), ("AW", S(aw)), ("TW", S(tw)), ("CW", "12"),
+                ("P", S(p)), ("S", S(s)), ("AW", S(aw)), ("TW", S(tw)), ("TS", "4"), ("CW", "12"),
                 ("FM_AW", "12"), ("WM_AW", "10"), ("TM_AW", "9"), ("TT_AW", "6"), ("PM_AW", "4"),
-                ("PM_W", S(pmBits)), ("TT_W", S(ttBits)), ("WM_W", S(p * s)), ("TM_W", S(p * (tw + 1))), ("LID_W", "4"),
+                ("PM_W", S(pmBits)), ("TT_W", S(ttBits)), ("WM_W", S(p * s)), ("TM_W", S(p * (4 * tw + 1))), ("LID_W", "4"),
             ], includeDir: dir);
         }
         finally
