@@ -42,7 +42,7 @@ module bnn_engine #(
   parameter integer PM_W  = 200, // program word width (sum of the PM field widths)
   parameter integer TT_W  = 100, // tile word width (sum of the TT field widths)
   parameter integer WM_W  = 32,  // weight word width = P x S
-  parameter integer TM_W  = 68,  // threshold word width = P x (TS x TW + 1)
+  parameter integer TM_W  = 132, // threshold word width = P x (TS x TW + 1)
   parameter integer LID_W = 8,   // width of layer_id (= PM_LAYER_ID_W)
   parameter integer LCW   = 32   // width of the per-layer cycle counter
 ) (
@@ -616,6 +616,9 @@ module bnn_engine #(
   wire [P-1:0] out_bits;      // bit `op` of each stored lane's output value
   wire [P-1:0] raw_bits;      // bit `op` of each PE's raw accumulator
   localparam integer QALL = lane_offset(P, QW);
+  // TM lane of one PE: TS values of TW bits, then the direction bit.
+  localparam integer TS_BITS = lane_offset(TS, TW);
+  localparam integer TML     = TS_BITS + 1;
   wire [QALL-1:0] q_all;      // each PE's thresholded value q, PE i at lane i
   wire [QALL-1:0] pooled;     // each stored lane's (pooled) value
   // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
@@ -661,15 +664,14 @@ module bnn_engine #(
       // TM lane of this PE (the tile's word is held for the whole tile): slot 0 the bias,
       // slot j threshold t'_j, then the channel's direction bit; every threshold j <= n_thr
       // is compared with acc at once, and q counts those reached.
-      localparam integer PE_LANE = lane_offset(i, lane_offset(TS, TW) + 1);
-      wire [XW-1:0] bias_x = XW'($signed(tm_rdata[PE_LANE +: TW]));
-      wire          dir    = tm_rdata[PE_LANE + lane_offset(TS, TW)];
+      wire [XW-1:0] bias_x = XW'($signed(tm_rdata[lane_offset(i, TML) +: TW]));
+      wire          dir    = tm_rdata[lane_offset(i, TML) + TS_BITS];
 
       reg  [XW-1:0] acc;
       wire [TS-2:0] reached;
       genvar t;
       for (t = 1; t < TS; t = t + 1) begin : g_thr
-        wire [XW-1:0] thr_x = XW'($signed(tm_rdata[PE_LANE + lane_offset(t, TW) +: TW]));
+        wire [XW-1:0] thr_x = XW'($signed(tm_rdata[lane_offset(i, TML) + lane_offset(t, TW) +: TW]));
         assign reached[t - 1] = ($signed(acc) >= $signed(thr_x)) & (f_n_thr >= PM_N_THR_W'(t));
       end
       wire [$clog2(TS)-1:0] cnt;

@@ -16,7 +16,9 @@ namespace BnnHdl.Tests.Cosim;
 /// - view-mix: Concat and CoordChannels as views (operands written in place, copies);
 /// - matmul-mix: activation x activation products (broadcast operand per tap and per
 ///   position, transposed left operands through an identity product);
-/// - all-ops: every operation chained.
+/// - all-ops: every operation chained;
+/// - dense64: dense layers sized for 64 x 64, where the write-back hides under the beats
+///   (the high-utilization path: positions back to back, ST_WAIT never taken).
 /// Each runs in Verilator and Icarus, every stored tensor bit-exact with the reference
 /// model and every layer's cycles equal to the cycle model.
 /// </summary>
@@ -28,6 +30,7 @@ public sealed class EngineModesCosimTests
         { "view-mix", 4, 8 }, { "view-mix", 16, 32 }, { "view-mix", 64, 64 },
         { "matmul-mix", 4, 8 }, { "matmul-mix", 16, 32 }, { "matmul-mix", 64, 64 },
         { "all-ops", 4, 8 }, { "all-ops", 64, 64 },
+        { "dense64", 64, 64 },
     };
 
     public static TheoryData<string, int, int> IcarusCases => new()
@@ -58,6 +61,7 @@ public sealed class EngineModesCosimTests
         "view-mix" => ViewMixTests.Network.Value,
         "matmul-mix" => MatMulMixTests.Network.Value,
         "all-ops" => AllOpsTests.Network.Value,
+        "dense64" => BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Dense64(), 5),
         _ => throw new ArgumentException(model),
     };
 }

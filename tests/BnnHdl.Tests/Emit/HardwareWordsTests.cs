@@ -63,7 +63,8 @@ public sealed class HardwareWordsTests
         Assert.Equal(6, r.CoordinateBits);
         Assert.Equal(new MemoryParameters("fm", "fm.memh", dims.FmWords, 8, RtlParameters.AddressBits(dims.FmWords)), r.Fm);
         Assert.Equal((dims.WmWords, 32), (r.Wm.Depth, r.Wm.Width));
-        Assert.Equal((dims.TmWords, 4 * (dims.ThresholdBits + 1)), (r.Tm.Depth, r.Tm.Width));
+        // Per PE: the bias, the 3 thresholds of a U2 output, the direction bit.
+        Assert.Equal((dims.TmWords, 4 * (4 * dims.ThresholdBits + 1)), (r.Tm.Depth, r.Tm.Width));
         Assert.Equal(7, r.Layers);
         Assert.Equal(3, r.LayerIdBits);
     }

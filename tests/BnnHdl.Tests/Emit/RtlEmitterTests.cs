@@ -59,7 +59,9 @@ public sealed partial class RtlEmitterTests
         var parameters = RtlParameters.Of(program);
         AssertImage(files["fm.memh"], dims.FmWords, 8);
         AssertImage(files["wm.memh"], dims.WmWords, 4 * 8);
-        AssertImage(files["tm.memh"], dims.TmWords, 4 * (dims.ThresholdBits + 1));
+        // One word per tile; per PE the bias and 3 thresholds (U2 outputs) and a direction bit.
+        Assert.Equal(dims.TileWords, dims.TmWords);
+        AssertImage(files["tm.memh"], dims.TmWords, 4 * (4 * dims.ThresholdBits + 1));
         AssertImage(files["tt.memh"], dims.TileWords, parameters.Words.Tile.Bits);
         AssertImage(files["pm.memh"], dims.ProgramWords, parameters.Words.Program.Bits);
         // The input sits at word 0 (docs/engine.md): its first word is not all zero.

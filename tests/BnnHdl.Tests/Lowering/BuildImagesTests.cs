@@ -36,12 +36,13 @@ public sealed class BuildImagesTests
         Assert.Equal([2L, 9L], t);
         Assert.Equal([false, true], negated);
 
-        // TW holds 0..9: 5 bits; lanes are 6 bits {dir, value}, P = 2 -> 12-bit words.
+        // TW holds 0..9: 5 bits; one word for the tile, per PE bias', t'_1 and the direction bit
+        // (2 x 5 + 1 = 11 bits), P = 2 -> 22 bits.
         Assert.Equal(5, Program.Dimensions.ThresholdBits);
         var tm = Program.Images.Thresholds;
-        Assert.Equal((12, 2), (tm.WordBits, tm.Depth));
-        Assert.Equal("004", tm.Hex(0));                   // bias' 4 | 0 << 6
-        Assert.Equal("a42", tm.Hex(1));                   // 2 | (1 << 5 | 9) << 6 = 0xa42
+        Assert.Equal((22, 1), (tm.WordBits, tm.Depth));
+        // PE 0: 4 | 2 << 5 | 0 << 10; PE 1: (0 | 9 << 5 | 1 << 10) << 11.
+        Assert.Equal("290044", tm.Hex(0));
     }
 
     [Fact]
@@ -60,13 +61,13 @@ public sealed class BuildImagesTests
     [Fact]
     public void Cycles_and_result_by_hand()
     {
-        // LAYER_SETUP 2 + one tile (TILE_SETUP 2 + 1 position x (1 beat + WB 2 + 1 + 1)) = 9; run = 9 + 1.
-        Assert.Equal(new CyclePrediction(EquatableArray.From(9L), 10), CycleModel.Predict(Program));
+        // LAYER_SETUP 2 + one tile (TILE_SETUP 2 + its one position: 1 beat + drain + acc + W = 1 write) = 8; run = 8 + 1.
+        Assert.Equal(new CyclePrediction(EquatableArray.From(8L), 9), CycleModel.Predict(Program));
         // Input [+1, +1, -1]: o0 = 1 - 1 - 1 + 5 = 4 >= 2 -> +1; o1: -(-1 - 1 + 1 - 3) = 4 >= INT32_MIN -> +1.
         var input = TensorData.Create(new Shape(3, 1, 1), DataType.B, [1, 1, -1]);
         var run = EngineSimulator.Run(Program, input);
         Assert.Equal([1L, 1L], run["t"].Values);
-        Assert.Equal(10, run.TotalCycles);
+        Assert.Equal(9, run.TotalCycles);
         // The output word: lanes 0 and 1 set.
         Assert.Equal("3", run.FinalFeatureMemory.Hex(1));
     }

@@ -1,7 +1,7 @@
 // bnn_params.vh: descriptor word layouts of network 'small' (generated; do not edit).
 //
 // Included inside bnn_engine: bit offset (_LSB) and width (_W) of every field of the
-// program word (116 bits, one per layer) and of the tile word (28 bits,
+// program word (116 bits, one per layer) and of the tile word (26 bits,
 // one per tile). The lowering chose the order and the widths (each field as wide as the
 // largest value the program puts there); docs/engine.md "Descriptors" defines the fields.
 
@@ -139,4 +139,4 @@ localparam integer TT_RES_OFF_W = 1;
 localparam integer TT_WB_LSB = 19;
 localparam integer TT_WB_W = 5;
 localparam integer TT_TB_LSB = 24;
-localparam integer TT_TB_W = 4;
+localparam integer TT_TB_W = 2;
