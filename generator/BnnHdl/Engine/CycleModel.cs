@@ -6,6 +6,14 @@ namespace BnnHdl.Engine;
 /// <summary>Predicted cycles of a program: per layer, and the whole run.</summary>
 public sealed record CyclePrediction(EquatableArray<long> Layers, long Total);
 
+/// <summary>A layer's cycles split into beats, write-back stalls and the rest (setups, tile ends).</summary>
+public sealed record CycleBreakdown(long Beats, long Stalls, long Other)
+{
+    public long Total => Beats + Stalls + Other;
+    public static CycleBreakdown operator +(CycleBreakdown a, CycleBreakdown b) =>
+        new(a.Beats + b.Beats, a.Stalls + b.Stalls, a.Other + b.Other);
+}
+
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
 /// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + (M - 1) * max(N, W) + N + 2 + W),
@@ -25,6 +33,23 @@ public static class CycleModel
 
     public static long LayerCycles(LayerDescriptor d, IEnumerable<TileDescriptor> tiles) =>
         LayerSetup + tiles.Sum(t => TileSetup + d.TileCycles((long)d.Oh * d.Ow, d.Beats(t.NcbK)));
+
+    /// <summary>
+    /// Where a program word's cycles go: beat cycles (every position's N beats), write-back
+    /// stalls (positions waiting W - N cycles when the write-back is the longer), and the rest
+    /// (setups, each tile's last drain, acc cycle and write-back).
+    /// </summary>
+    public static CycleBreakdown Breakdown(LayerDescriptor d, IEnumerable<TileDescriptor> tiles)
+    {
+        long beats = 0, stalls = 0, positions = (long)d.Oh * d.Ow;
+        foreach (var t in tiles)
+        {
+            long n = d.Beats(t.NcbK);
+            beats += positions * n;
+            stalls += (positions - 1) * Math.Max(0, d.WriteBackCycles - n);
+        }
+        return new CycleBreakdown(beats, stalls, LayerCycles(d, tiles) - beats - stalls);
+    }
 
     public static CyclePrediction Predict(LoweredProgram program)
     {

@@ -6,11 +6,18 @@ using BnnHdl.Network;
 
 namespace BnnHdl.Reports;
 
-/// <summary>One engine layer's lane utilization: binary MACs / (cycles x P x S).</summary>
-public sealed record LayerUtilization(string Name, string Kind, long BinaryMacs, long Cycles, double Utilization);
+/// <summary>
+/// One engine layer's lane utilization: binary MACs / (cycles x P x S), where its cycles go
+/// (<see cref="CycleBreakdown"/>), and the lanes busy during its beats (binary MACs / (beat
+/// cycles x P x S): what its mapping onto the PEs and lanes allows, the write-back and
+/// setups aside).
+/// </summary>
+public sealed record LayerUtilization(string Name, string Kind, long BinaryMacs, long Cycles, double Utilization,
+    CycleBreakdown Split, double BeatUtilization);
 
 /// <summary>The layers of one kind together: their binary MACs, cycles, utilization and share of the run's cycles.</summary>
-public sealed record KindUtilization(string Kind, int Layers, long BinaryMacs, long Cycles, double Utilization, double CycleShare);
+public sealed record KindUtilization(string Kind, int Layers, long BinaryMacs, long Cycles, double Utilization, double CycleShare,
+    CycleBreakdown Split, double BeatUtilization);
 
 /// <summary>Utilization of every layer and of the whole run, for one engine configuration.</summary>
 public sealed record EngineUtilization(string Network, EngineConfig Config, EquatableArray<LayerUtilization> Layers,
@@ -23,7 +30,9 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
         return Layers.GroupBy(l => l.Kind).Select(g =>
         {
             long macs = g.Sum(l => l.BinaryMacs), cycles = g.Sum(l => l.Cycles);
-            return new KindUtilization(g.Key, g.Count(), macs, cycles, (double)macs / (cycles * lanes), (double)cycles / Cycles);
+            var split = g.Select(l => l.Split).Aggregate((a, b) => a + b);
+            return new KindUtilization(g.Key, g.Count(), macs, cycles, (double)macs / (cycles * lanes), (double)cycles / Cycles,
+                split, (double)macs / (split.Beats * lanes));
         }).ToList();
     }
 
@@ -41,7 +50,9 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
         {
             var dot = program.Layers[k].Source.Dot;
             long macs = BinaryMacsOf(dot);
-            layers.Add(new LayerUtilization(dot.Name, Kind(dot), macs, cycles.Layers[k], (double)macs / (cycles.Layers[k] * lanes)));
+            var split = program.Layers[k].Parts.Select(p => CycleModel.Breakdown(p.Descriptor, p.Tiles)).Aggregate((a, b) => a + b);
+            layers.Add(new LayerUtilization(dot.Name, Kind(dot), macs, cycles.Layers[k], (double)macs / (cycles.Layers[k] * lanes),
+                split, (double)macs / (split.Beats * lanes)));
         }
         long total = layers.Sum(l => l.BinaryMacs);
         return new EngineUtilization(program.Name, program.Config, layers.ToEquatableArray(), total, cycles.Total,
@@ -84,16 +95,19 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
         sb.Append(Invariant($"utilization of '{Network}' at P x S = {Config.P} x {Config.S} (binary MACs / (cycles x P x S))\n"));
         int nameWidth = Math.Max(5, Layers.Max(l => l.Name.Length));
         int kindWidth = Math.Max(4, Layers.Max(l => l.Kind.Length));
-        sb.Append(Invariant($"  {"layer".PadRight(nameWidth)}  {"kind".PadRight(kindWidth)}  {"binary MACs",14}  {"cycles",10}  {"util",6}\n"));
+        sb.Append("  (beats, stalls: cycles in beats and waiting for the write-back; in beats: lanes busy during the beats)\n");
+        sb.Append(Invariant($"  {"layer".PadRight(nameWidth)}  {"kind".PadRight(kindWidth)}  {"binary MACs",14}  {"cycles",10}  {"util",7}  {"beats",6}  {"stalls",6}  {"in beats",8}\n"));
         foreach (var l in Layers)
-            sb.Append(Invariant($"  {l.Name.PadRight(nameWidth)}  {l.Kind.PadRight(kindWidth)}  {l.BinaryMacs,14:N0}  {l.Cycles,10:N0}  {l.Utilization,6:P1}\n"));
-        sb.Append(Invariant($"  {"total".PadRight(nameWidth)}  {"".PadRight(kindWidth)}  {BinaryMacs,14:N0}  {Cycles,10:N0}  {Utilization,6:P1}\n"));
+            sb.Append(Invariant($"  {l.Name.PadRight(nameWidth)}  {l.Kind.PadRight(kindWidth)}  {l.BinaryMacs,14:N0}  {l.Cycles,10:N0}  {l.Utilization,7:P1}  {Share(l.Split.Beats, l.Cycles),6:P0}  {Share(l.Split.Stalls, l.Cycles),6:P0}  {l.BeatUtilization,8:P1}\n"));
+        sb.Append(Invariant($"  {"total".PadRight(nameWidth)}  {"".PadRight(kindWidth)}  {BinaryMacs,14:N0}  {Cycles,10:N0}  {Utilization,7:P1}\n"));
         sb.Append("per kind (cycles = share of the run's layer cycles)\n");
-        sb.Append(Invariant($"  {"kind".PadRight(kindWidth)}  {"layers",6}  {"binary MACs",14}  {"cycles",10}  {"util",6}  {"cycles",6}\n"));
+        sb.Append(Invariant($"  {"kind".PadRight(kindWidth)}  {"layers",6}  {"binary MACs",14}  {"cycles",10}  {"util",7}  {"cycles",7}  {"in beats",8}\n"));
         foreach (var k in ByKind())
-            sb.Append(Invariant($"  {k.Kind.PadRight(kindWidth)}  {k.Layers,6}  {k.BinaryMacs,14:N0}  {k.Cycles,10:N0}  {k.Utilization,6:P1}  {k.CycleShare,6:P1}\n"));
+            sb.Append(Invariant($"  {k.Kind.PadRight(kindWidth)}  {k.Layers,6}  {k.BinaryMacs,14:N0}  {k.Cycles,10:N0}  {k.Utilization,7:P1}  {k.CycleShare,7:P1}  {k.BeatUtilization,8:P1}\n"));
         return sb.ToString();
     }
+
+    private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

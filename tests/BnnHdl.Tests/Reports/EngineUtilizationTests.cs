@@ -81,6 +81,21 @@ public class EngineUtilizationTests
     }
 
     [Fact]
+    public void Cycles_split_into_beats_write_back_stalls_and_the_rest()
+    {
+        // 8 B inputs -> 1x1 -> 4 channels of U2: N = 1 beat per position (one word of 8 lanes),
+        // W = 2 writes, so each of the 36 positions but the last waits 1 cycle for the write-back.
+        var b = new NetworkBuilder("split");
+        var x = b.Input(8, 6, 6, DataType.B);
+        b.Output(b.MultiThreshold(b.Conv2d(x, 4, 1, name: "c"), DataType.U(2)));
+        var l = EngineUtilization.Of(Lower(b.Build(), 4, 8)).Layers.Single();
+        Assert.Equal(new CycleBreakdown(36, 35, 2 + 2 + 2 + 2), l.Split);
+        Assert.Equal(l.Cycles, l.Split.Total);
+        Assert.Equal(1.0, l.BeatUtilization);           // every lane of every PE during the beats
+        Assert.Equal(36.0 / 79, l.Utilization, 12);
+    }
+
+    [Fact]
     public void Pools_upsampling_and_products_count_their_window_terms_and_kinds_add_up()
     {
         var b = new NetworkBuilder("k");
