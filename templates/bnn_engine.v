@@ -617,8 +617,7 @@ module bnn_engine #(
   wire [P-1:0] raw_bits;      // bit `op` of each PE's raw accumulator
   localparam integer QALL = lane_offset(P, QW);
   // TM lane of one PE: TS values of TW bits, then the direction bit.
-  localparam integer TS_BITS = lane_offset(TS, TW);
-  localparam integer TML     = TS_BITS + 1;
+  localparam integer TML     = lane_offset(TS, TW) + 1;
   wire [QALL-1:0] q_all;      // each PE's thresholded value q, PE i at lane i
   wire [QALL-1:0] pooled;     // each stored lane's (pooled) value
   // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
@@ -661,48 +660,19 @@ module bnn_engine #(
         end
       end
 
-      // TM lane of this PE (the tile's word is held for the whole tile): slot 0 the bias,
-      // slot j threshold t'_j, then the channel's direction bit; every threshold j <= n_thr
-      // is compared with acc at once, and q counts those reached.
-      wire [XW-1:0] bias_x = XW'($signed(tm_rdata[lane_offset(i, TML) +: TW]));
-      wire          dir    = tm_rdata[lane_offset(i, TML) + TS_BITS];
-
-      reg  [XW-1:0] acc;
-      wire [TS-2:0] reached;
-      genvar t;
-      for (t = 1; t < TS; t = t + 1) begin : g_thr
-        wire [XW-1:0] thr_x = XW'($signed(tm_rdata[lane_offset(i, TML) + lane_offset(t, TW) +: TW]));
-        assign reached[t - 1] = ($signed(acc) >= $signed(thr_x)) & (f_n_thr >= PM_N_THR_W'(t));
-      end
-      wire [$clog2(TS)-1:0] cnt;
-      bnn_popcount #(.N(TS - 1)) u_thr_count (.bits(reached), .count(cnt));
-
-      // Residual value r, accumulated plane by plane as the planes arrive (WB_RES, WB_ADD);
-      // r_next includes the plane arriving now, r_val is the operand (B: 2u - 1).
-      reg  [XW-1:0] r;
-      wire [XW-1:0] r_plane = XW'(res_word[i]) << d_rplane;
-      wire [XW-1:0] r_next  = d_rvalid ? (res_neg ? r - r_plane : r + r_plane) : r;
-      wire [XW-1:0] r_val   = res_bip ? (r_next << 1) - 1'b1 : r_next;
-      wire [XW-1:0] gated   = r_next[0] ? acc : (res_bip ? {XW{1'b0}} - acc : {XW{1'b0}});
-
-      always @(posedge clk) begin
-        if (wb_form) r <= {XW{1'b0}};
-        else if (wb_state == WB_RES) r <= r_next;
-      end
-
-      always @(posedge clk) begin
-        if (wb_form) begin
-          acc <= pool_max ? XW'(tap_max) + bias_x
-               : $signed(XW'($signed(cross_sum)) << f_sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(bias_x);
-        end else if (wb_state == WB_ADD) begin
-          acc <= ew_gate ? gated : (acc << f_sa) + (r_val << f_sb);
-        end
-      end
-
-      // Output value: raw accumulator, or q = cnt (dir 0) / n - cnt (dir 1).
-      wire [QW-1:0] q = dir ? QW'(f_n_thr) - QW'(cnt) : QW'(cnt);
+      // Write-back of this PE: acc, residual add or gate, every threshold at once.
+      wire [QW-1:0] q;
+      bnn_wb_lane #(
+        .AW(AW), .XW(XW), .TW(TW), .TS(TS), .TML(TML), .QW(QW), .NTW(PM_N_THR_W),
+        .SCW(PM_SC_W), .SAW(PM_SA_W), .SBW(PM_SB_W), .RPW(PM_RES_K_W), .XIW(XIW)
+      ) u_wb (
+        .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
+        .pool_max(pool_max), .cross_sum(cross_sum), .tap_max(tap_max),
+        .corr_term(corr_term), .bcorr_term(bcorr_term), .sc(f_sc),
+        .tm_lane(tm_rdata[lane_offset(i, TML) +: TML]), .n_thr(f_n_thr),
+        .rvalid(d_rvalid), .rplane(d_rplane), .res_bit(res_word[i]), .res_neg(res_neg), .res_bip(res_bip),
+        .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(XIW'(op)), .q(q), .raw_bit(raw_bits[i]));
       assign q_all[lane_offset(i, QW) +: QW] = q;
-      assign raw_bits[i] = acc[XIW'(op)];
       wire [QW-1:0] q_stored = pooled[lane_offset(i, QW) +: QW];
       assign out_bits[i] = (f_out_raw != 0) ? raw_bits[i] : q_stored[QIW'(op)];
     end

@@ -45,3 +45,18 @@ public sealed class ChannelPoolTests
         Assert.Equal(expected, lines);
     }
 }
+
+/// <summary>bnn_wb_lane lints clean on its own at several widths (its behaviour is covered by every co-simulation).</summary>
+public sealed class WriteBackLaneTests
+{
+    [Theory]
+    [InlineData(8, 8, 8, 2, 2, 1)]      // one threshold (B outputs), a 1-bit n_thr
+    [InlineData(20, 20, 12, 4, 2, 2)]   // three thresholds (U2), AW > TW
+    [InlineData(16, 16, 16, 16, 4, 4)]  // fifteen thresholds (U4)
+    public void Lints_clean(int aw, int xw, int tw, int ts, int qw, int ntw) =>
+        Lint("bnn_wb_lane", ["bnn_wb_lane.v", "bnn_popcount.v"],
+        [
+            ("AW", S(aw)), ("XW", S(xw)), ("TW", S(tw)), ("TS", S(ts)), ("TML", S(ts * tw + 1)), ("QW", S(qw)), ("NTW", S(ntw)),
+            ("SCW", "2"), ("SAW", "2"), ("SBW", "2"), ("RPW", "3"), ("XIW", S((int)Math.Ceiling(Math.Log2(xw)))),
+        ]);
+}

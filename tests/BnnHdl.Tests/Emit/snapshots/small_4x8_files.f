@@ -3,6 +3,7 @@ bnn_popcount.v
 bnn_accum.v
 bnn_pe.v
 bnn_channel_pool.v
+bnn_wb_lane.v
 bnn_sram.v
 bnn_rom.v
 bnn_engine.v
