@@ -79,12 +79,24 @@ public static class Legalize
                 case CrossChannelMaxPoolOp pool:
                 {
                     var threshold = graph[layer.Inputs[0]];
-                    if (threshold.Op is not MultiThresholdOp || !FeedsOnlyNext(threshold)
-                        || DotBehind(graph[threshold.Inputs[0]]) is not { } dot)
-                        problems.Add($"{where}: not supported by the engine unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it");
-                    else
+                    if (threshold.Op is MultiThresholdOp && FeedsOnlyNext(threshold)
+                        && DotBehind(graph[threshold.Inputs[0]]) is { } dot)
+                    {
                         problems.AddRange(PoolProblems(where, pool.Group, graph, dot, config));
-                    nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
+                        nodes.Add(new PoolNode(layer.Name, input, layer.Output, pool.Group));
+                        continue;
+                    }
+                    // A stored tensor: copy it into the accumulators (B as its bit), requantize it
+                    // to itself (thresholds 1 .. n, so q is the value) and pool the PEs' q at write-back.
+                    problems.AddRange(PoolProblems(where, pool.Group, graph, null, config));
+                    var copy = DotForms.Copy(layer.Name, "CrossChannelMaxPool", input, readsBits: true);
+                    Emit(copy);
+                    var levels = input.Type.IsBipolar ? 1 : (int)input.Type.Max;
+                    var same = input with { Name = layer.Name + ".q" };
+                    nodes.Add(new ThresholdNode(same.Name, copy.Out, same,
+                        Enumerable.Range(0, input.Shape.C).SelectMany(_ => Enumerable.Range(1, levels)).ToEquatableArray(),
+                        Enumerable.Repeat((sbyte)1, input.Shape.C).ToEquatableArray()));
+                    nodes.Add(new PoolNode(layer.Name, same, layer.Output, pool.Group));
                     continue;
                 }
                 case AddOp add:
@@ -228,7 +240,7 @@ public static class Legalize
     /// comparator tree; 1 pools nothing), divide P (tiles are P-aligned, so every tile starts
     /// at a multiple of G) and not straddle a convolution group (a tile ends at its group's end).
     /// </summary>
-    private static IEnumerable<string> PoolProblems(string where, int g, Graph graph, Layer dot, EngineConfig config)
+    private static IEnumerable<string> PoolProblems(string where, int g, Graph graph, Layer? dot, EngineConfig config)
     {
         var inv = CultureInfo.InvariantCulture;
         if (g is not (1 or 2 or 4))
@@ -238,7 +250,7 @@ public static class Legalize
         }
         if (config.P % g != 0)
             yield return string.Create(inv, $"{where}: group G={g} does not divide P={config.P}, the engine's output channels per tile");
-        if (dot.Op is Conv2dOp conv)
+        if (dot?.Op is Conv2dOp conv)
         {
             int ic = graph.Tensor(dot.Inputs[0]).Shape.C;
             if (conv.Groups.Resolve(ic, conv.OutChannels).Any(r => r.OutStart % g != 0 || r.OutEnd % g != 0))

@@ -38,6 +38,10 @@ public static class Schedule
                     : LaneTiles(layer.In.Shape.C, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, spaces, config);
                 foreach (var tile in cut)
                 {
+                    // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
+                    // view can cross a word boundary inside a group, which no tile can pool.
+                    if (tile.Oc0 % (1 << layer.PoolLog2) != 0 || tile.Active % (1 << layer.PoolLog2) != 0)
+                        throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
                     tiles.Add(tile with { Wb = wb, Tb = tb });
                     // All-ones weights (pools, copies, products) are not stored.
                     wb += layer.Dot.AllOnes ? 0 : part.Taps * tile.Ncb;

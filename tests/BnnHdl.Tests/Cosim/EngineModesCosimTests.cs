@@ -17,6 +17,7 @@ namespace BnnHdl.Tests.Cosim;
 /// - matmul-mix: activation x activation products (broadcast operand per tap and per
 ///   position, transposed left operands through an identity product);
 /// - all-ops: every operation chained;
+/// - xcp-stored: cross-channel pools of stored tensors (requantizing copies pooled at write-back);
 /// - dense64: dense layers sized for 64 x 64, where the write-back hides under the beats
 ///   (the high-utilization path: positions back to back, ST_WAIT never taken).
 /// Each runs in Verilator and Icarus, every stored tensor bit-exact with the reference
@@ -36,6 +37,7 @@ public sealed class EngineModesCosimTests
     public static TheoryData<string, int, int> IcarusCases => new()
     {
         { "lane-mix", 4, 8 }, { "view-mix", 4, 8 }, { "matmul-mix", 4, 8 }, { "matmul-mix", 3, 6 },
+        { "xcp-stored", 4, 8 },
     };
 
     [Theory]
@@ -61,6 +63,8 @@ public sealed class EngineModesCosimTests
         "view-mix" => ViewMixTests.Network.Value,
         "matmul-mix" => MatMulMixTests.Network.Value,
         "all-ops" => AllOpsTests.Network.Value,
+        "xcp-stored" => (BnnHdl.Tests.Lowering.LegalizeTests.StandalonePools(),
+            BnnHdl.Tests.Reference.RandomCases.Tensor(BnnHdl.Quant.SeededRandom.For(7, "xcp-stored input"), new Shape(4, 4, 4), DataType.U(8))),
         "dense64" => BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Dense64(), 5),
         _ => throw new ArgumentException(model),
     };

@@ -100,10 +100,15 @@ public sealed class LegalizeTests
         Assert.Equal("Linear", fc.SourceOp);
     }
 
-    [Fact]
-    public void A_cross_channel_pool_fuses_only_after_a_threshold_fed_only_by_its_dot_product()
+    /// <summary>
+    /// Cross-channel pools that cannot ride on their threshold's write-back (the thresholded
+    /// values are stored because something else reads them, or the input is no threshold):
+    /// each becomes a copy pass of the stored tensor, requantized to itself (thresholds 1 .. n)
+    /// and pooled at write-back; the network runs bit-exact in the engine simulator.
+    /// </summary>
+    internal static Graph StandalonePools()
     {
-        var b = new NetworkBuilder("xcp-bad");
+        var b = new NetworkBuilder("xcp-stored");
         var x = b.Input(4, 4, 4);
         var t1 = b.MultiThreshold(b.Conv2d(x, 8, 1, name: "c1"), DataType.U(2), name: "t1");
         // t1 feeds the pool and c2: the thresholded values must be stored, so no fusion.
@@ -114,16 +119,27 @@ public sealed class LegalizeTests
         // t3 is a network output as well as the pool's input.
         var t3 = b.MultiThreshold(b.Conv2d(p1, 8, 1, name: "c3"), DataType.B, name: "t3");
         b.Output(p2, t3, b.CrossChannelMaxPool(t3, 4, name: "p3"));
-        var g = FillParameters(b.Build(), SeededRandom.For(4, "xcp-bad"));
+        return FillParameters(b.Build(), SeededRandom.For(4, "xcp-bad"));
+    }
 
-        var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
-        const string Unfusable = "not supported by the engine unless it directly follows a MultiThreshold fused with a Conv2d or Linear, whose output feeds only it";
-        Assert.Equal(
-        [
-            $"layer 'p1' (CrossChannelMaxPool): {Unfusable}",
-            $"layer 'p2b' (CrossChannelMaxPool): {Unfusable}",
-            $"layer 'p3' (CrossChannelMaxPool): {Unfusable}",
-        ], e.Problems);
+    [Fact]
+    public void A_cross_channel_pool_of_a_stored_tensor_runs_as_a_requantizing_copy()
+    {
+        var g = StandalonePools();
+        var legal = Legalize.Run(g, Config);
+        // p1, p2b (its input is p2a's pooled output) and p3 are copies; p2a rides on c2's write-back.
+        Assert.Contains(legal.Nodes.OfType<PoolNode>(), p => p.Name == "p2a" && p.In.Name == "t2");
+        foreach (string pool in new[] { "p1", "p2b", "p3" })
+        {
+            var copy = Assert.Single(legal.Nodes.OfType<DotNode>(), d => d.Name == pool);
+            Assert.Equal("CrossChannelMaxPool", copy.SourceOp);
+            var q = Assert.Single(legal.Nodes.OfType<ThresholdNode>(), t => t.In == copy.Out);
+            Assert.Equal(g.Tensor(g[pool].Inputs[0]).Type, q.Out.Type);
+            Assert.Single(legal.Nodes.OfType<PoolNode>(), p => p.Name == pool && p.In == q.Out);
+        }
+        var input = BnnHdl.Tests.Reference.RandomCases.Tensor(SeededRandom.For(7, "xcp-stored input"), g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in new[] { Config, new EngineConfig(16, 32) })
+            BnnHdl.Tests.Engine.EngineCheck.AgainstReference(g, config, input, "xcp-stored");
     }
 
     [Fact]
