@@ -161,6 +161,7 @@ module bnn_engine #(
   wire [PM_BC_LANE0_W-1:0]     f_bc_lane0     = pm_rdata[PM_BC_LANE0_LSB     +: PM_BC_LANE0_W];
   wire [PM_BCORR_W-1:0]        f_bcorr        = pm_rdata[PM_BCORR_LSB        +: PM_BCORR_W];
   wire [PM_SBC_W-1:0]          f_sbc          = pm_rdata[PM_SBC_LSB          +: PM_SBC_W];
+  wire [PM_INSIDE_COUNT_W-1:0] f_inside_count = pm_rdata[PM_INSIDE_COUNT_LSB +: PM_INSIDE_COUNT_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
@@ -609,6 +610,13 @@ module bnn_engine #(
     if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
   end
   wire [XW-1:0] bcorr_term = (f_bcorr != 0) ? XW'(bsum) << f_sbc : {XW{1'b0}};
+  // inside_count (sum pooling of a padded B input): the correction is the number of the
+  // window's inside taps, counted once per tap and shared by all PEs.
+  reg  [AW-1:0] n_inside;
+  always @(posedge clk) begin
+    if (d_valid & d_tap_first) n_inside <= (d_first ? {AW{1'b0}} : n_inside) + AW'(!d_pad);
+  end
+  wire          inside_count = f_inside_count != 0;
   // In lane mode PE i's own input lane is lane_lo + i.
   wire [P-1:0]  act_own = P'(act >> f_lane_lo);
   wire [S-1:0]  own_one = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
@@ -647,7 +655,8 @@ module bnn_engine #(
       bnn_accum #(.CW(1), .AW(AW), .PW(PW)) u_own_accum (
         .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .count(act_own[i]),
         .next(own_next_unused), .acc(own_corr));
-      wire [XW-1:0] corr_src  = lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
+      wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
+                              : lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
       wire [XW-1:0] corr_term = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
 
       // Max pooling: the maximum over the inside taps of each tap's value (values >= 0).

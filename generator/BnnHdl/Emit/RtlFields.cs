@@ -15,7 +15,7 @@ public static class RtlFields
         "oh", "ow", "kh", "kw", "pt", "pl", "sx_step", "sy_step", "dx_step", "dy_step", "pad_step",
         "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "layer_id", "last",
         "in_signed", "lane_mode", "pool_max", "ew_op", "out_x_step", "out_y_step", "end_layer",
-        "ones", "bcast", "bc_base", "bc_k", "bc_per_tap", "bc_word_step", "bc_lane0", "bcorr", "sbc",
+        "ones", "bcast", "bc_base", "bc_k", "bc_per_tap", "bc_word_step", "bc_lane0", "bcorr", "sbc", "inside_count",
     ];
 
     public static IReadOnlyList<string> Tile { get; } =

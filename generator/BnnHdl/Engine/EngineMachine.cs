@@ -111,7 +111,7 @@ internal sealed class EngineMachine
                 Array.Clear(_cross);
                 Array.Clear(_laneCorr);
                 Array.Clear(_max);
-                long corr = 0, bsum = 0, beats = 0;
+                long corr = 0, bsum = 0, beats = 0, insideTaps = 0;
                 int wAddress = tile.Wb;
                 long tapRow = origin;
                 int iy = iy0;
@@ -122,6 +122,7 @@ internal sealed class EngineMachine
                     for (int kx = 0; kx < d.Kw; kx++, tap += d.DxStep, ix += d.Dx)
                     {
                         bool inside = iy >= 0 && iy < d.InH && ix >= 0 && ix < d.InW;
+                        if (inside) insideTaps++;
                         // Act x act product: the broadcast element of this tap and output position, one cycle per plane.
                         long bval = 0;
                         if (d.Bcast == 1)
@@ -172,7 +173,8 @@ internal sealed class EngineMachine
                         }
                     }
                 }
-                long w = WriteBack(d, tile, corr, bsum, outAddress, resAddress, writeMask, data);
+                // inside_count: the correction is the number of inside taps (a padded B sum pool).
+                long w = WriteBack(d, tile, d.InsideCount == 1 ? insideTaps : corr, bsum, outAddress, resAddress, writeMask, data);
                 // The write-back unit works on this position while the beats of the next one run:
                 // positions start every max(beats, W) cycles; the last one adds its drain, the cycle
                 // that forms acc, and its write-back.
@@ -194,7 +196,7 @@ internal sealed class EngineMachine
         long cycles = d.ResidualCycles; // residual reads + add (acc is formed in the cycle before)
         for (int i = 0; i < tile.Active; i++)
         {
-            long own = d.LaneMode == 1 ? _laneCorr[i] : corr;
+            long own = d.LaneMode == 1 && d.InsideCount == 0 ? _laneCorr[i] : corr;
             long acc = d.PoolMax == 1 ? _max[i] + _bias[i]
                 : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) - (d.Bcorr == 1 ? bsum << d.Sbc : 0) + _bias[i];
             if (d.ResKind != LayerDescriptor.ResNone)

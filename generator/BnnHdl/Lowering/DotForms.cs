@@ -27,10 +27,16 @@ public static class DotForms
             depthwise ? DotMode.Lane : DotMode.Dense);
     }
 
-    /// <summary>SumPool2d / MaxPool2d: a depthwise window of ones (max: the maximum over the inside taps).</summary>
-    public static DotNode Pool(Layer layer, Pool2dOp op, TensorInfo input) =>
-        Ones(layer.Name, layer.Op.OpName, input, layer.Output, op.Kernel, op.Stride, op.Pad,
-            op.IsMax ? DotMode.LaneMax : DotMode.Lane, readsBits: op.IsMax);
+    /// <summary>
+    /// SumPool2d / MaxPool2d: a depthwise window of ones (max: the maximum over the inside
+    /// taps; the sum of a padded B input: its bits over the inside taps, counted as +-1).
+    /// </summary>
+    public static DotNode Pool(Layer layer, Pool2dOp op, TensorInfo input)
+    {
+        bool bipolarSum = !op.IsMax && input.Type.IsBipolar && !op.Pad.IsNone;
+        return Ones(layer.Name, layer.Op.OpName, input, layer.Output, op.Kernel, op.Stride, op.Pad,
+            op.IsMax ? DotMode.LaneMax : bipolarSum ? DotMode.LaneBipolarSum : DotMode.Lane, readsBits: op.IsMax || bipolarSum);
+    }
 
     /// <summary>GlobalSumPool: one window covering the whole map.</summary>
     public static DotNode GlobalSum(Layer layer, TensorInfo input) =>

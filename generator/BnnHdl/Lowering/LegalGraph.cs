@@ -31,6 +31,11 @@ public enum DotMode
     Lane,
     /// <summary>lane_mode + pool_max: the maximum over the window's inside taps.</summary>
     LaneMax,
+    /// <summary>
+    /// lane_mode + inside_count: the sum of a B input over the window's inside taps (sum
+    /// pooling with padding): the bits are summed and acc = 2 * bits - inside taps.
+    /// </summary>
+    LaneBipolarSum,
 }
 
 /// <summary>

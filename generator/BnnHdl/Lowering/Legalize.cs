@@ -147,11 +147,6 @@ public static class Legalize
             }
             if (TooWide(input.Type, config))
                 problems.Add($"{where}: input {input.Type} has more bits than the engine's maximum of {Bits(config)}");
-            if (layer.Op is Pool2dOp { IsMax: false } sum && input.Type.IsBipolar && !sum.Pad.IsNone)
-            {
-                problems.Add($"{where}: sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)");
-                continue;
-            }
             Emit(layer.Op switch
             {
                 Pool2dOp pool => DotForms.Pool(layer, pool, input),

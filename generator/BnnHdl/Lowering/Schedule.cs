@@ -135,7 +135,7 @@ public static class Schedule
         bool bipolarIn = read.IsBipolar, bipolarW = layer.Dot.WeightType == WeightType.Bipolar;
         int pix = inR.ChannelBlocks * inR.Planes, row = inR.Shape.W * pix;
         int outPix = outR.ChannelBlocks * outR.Planes;
-        return new LayerDescriptor(
+        var d = new LayerDescriptor(
             // A part's window starts at its first word; the steps keep the stored row length.
             InBase: inR.Base + (part.In.Y0 * inR.Shape.W + part.In.X0) * pix, InH: part.In.H, InW: part.In.W,
             InCb: inR.ChannelBlocks, InK: inR.Planes,
@@ -163,6 +163,8 @@ public static class Schedule
             OutXStep: part.Out.Sx * outPix, OutYStep: part.Out.Sy * outR.Shape.W * outPix,
             EndLayer: endLayer ? 1 : 0,
             Ones: layer.Dot.AllOnes ? 1 : 0);
+        // The sum of a padded B input: bits over the inside taps, acc = (bits << 1) - inside taps.
+        return layer.Dot.Mode == DotMode.LaneBipolarSum ? d with { Sc = 1, Sk = 0, Corr = 1, InsideCount = 1 } : d;
     }
 
     /// <summary>

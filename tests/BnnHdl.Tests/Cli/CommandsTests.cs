@@ -137,19 +137,19 @@ public class EngineCommandsTests
     {
         using var dir = new CliRunner.TempDir();
         File.WriteAllText(dir.File("net.csx"), """
-            var b = new NetworkBuilder("padded");
+            var b = new NetworkBuilder("pooled");
             var x = b.Input(3, 8, 8);
-            var s = b.MultiThreshold(b.Conv2d(x, 4, 3, pad: 1, name: "conv"), DataType.B, name: "sign");
-            b.Output(b.SumPool2d(s, 3, 1, 1, name: "pool"), b.SumPool2d(s, 2, 2, 1, name: "pool2"));
+            var s = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "conv"), DataType.B, name: "sign");
+            b.Output(b.CrossChannelMaxPool(s, 8, name: "oct"), b.CrossChannelMaxPool(s, 4, name: "quad"));
             b.Build()
             """);
-        var r = CliRunner.Run("generate", "--network", dir.File("net.csx"), "--seed", "1", "--out", dir.File("rtl"));
+        var r = CliRunner.Run("generate", "--network", dir.File("net.csx"), "--seed", "1", "--pe", "2", "--lanes", "8", "--out", dir.File("rtl"));
         Assert.Equal(1, r.ExitCode);
         // Refused before calibration: the one error line is all it prints.
         var error = r.Error.TrimEnd('\n');
-        Assert.Equal("bnn-hdl: error: network 'padded': 2 problems: "
-            + "layer 'pool' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1); "
-            + "layer 'pool2' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)", error);
+        Assert.Equal("bnn-hdl: error: network 'pooled': 2 problems: "
+            + "layer 'oct' (CrossChannelMaxPool): group G=8 is not supported by the engine (it pools 2 or 4 channels); "
+            + "layer 'quad' (CrossChannelMaxPool): group G=4 does not divide P=2, the engine's output channels per tile", error);
         Assert.False(Directory.Exists(dir.File("rtl")));
     }
 }

@@ -18,6 +18,7 @@ namespace BnnHdl.Tests.Cosim;
 ///   position, transposed left operands through an identity product);
 /// - all-ops: every operation chained;
 /// - xcp-stored: cross-channel pools of stored tensors (requantizing copies pooled at write-back);
+/// - bsum: sum pooling of a padded B input (inside_count);
 /// - dense64: dense layers sized for 64 x 64, where the write-back hides under the beats
 ///   (the high-utilization path: positions back to back, ST_WAIT never taken).
 /// Each runs in Verilator and Icarus, every stored tensor bit-exact with the reference
@@ -31,13 +32,13 @@ public sealed class EngineModesCosimTests
         { "view-mix", 4, 8 }, { "view-mix", 16, 32 }, { "view-mix", 64, 64 },
         { "matmul-mix", 4, 8 }, { "matmul-mix", 16, 32 }, { "matmul-mix", 64, 64 },
         { "all-ops", 4, 8 }, { "all-ops", 64, 64 },
-        { "dense64", 64, 64 },
+        { "dense64", 64, 64 }, { "bsum", 16, 32 },
     };
 
     public static TheoryData<string, int, int> IcarusCases => new()
     {
         { "lane-mix", 4, 8 }, { "view-mix", 4, 8 }, { "matmul-mix", 4, 8 }, { "matmul-mix", 3, 6 },
-        { "xcp-stored", 4, 8 },
+        { "xcp-stored", 4, 8 }, { "bsum", 4, 8 }, { "bsum", 3, 6 },
     };
 
     [Theory]
@@ -65,6 +66,8 @@ public sealed class EngineModesCosimTests
         "all-ops" => AllOpsTests.Network.Value,
         "xcp-stored" => (BnnHdl.Tests.Lowering.LegalizeTests.StandalonePools(),
             BnnHdl.Tests.Reference.RandomCases.Tensor(BnnHdl.Quant.SeededRandom.For(7, "xcp-stored input"), new Shape(4, 4, 4), DataType.U(8))),
+        "bsum" => (PaddedBipolarSumTests.Network(),
+            BnnHdl.Tests.Reference.RandomCases.Tensor(BnnHdl.Quant.SeededRandom.For(12, "bsum input"), new Shape(5, 5, 6), DataType.B)),
         "dense64" => BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Dense64(), 5),
         _ => throw new ArgumentException(model),
     };

@@ -16,21 +16,26 @@ public sealed class LegalizeTests
         var b = new NetworkBuilder("bad");
         var x = b.Input(4, 8, 8);
         var t1 = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: "c1"), DataType.B, name: "t1");
-        // Padded positions of a sum pool do not take part; on a B input they cannot be expressed.
+        // Padded positions of a sum pool do not take part: a B input's bits are summed and the
+        // window's inside taps subtracted (inside_count), so this runs.
         var pooled = b.SumPool2d(t1, 3, 1, 1, name: "pool");
+        // The write-back pools 2 or 4 channels.
+        var oct = b.CrossChannelMaxPool(t1, 8, name: "oct");
+        var three = b.CrossChannelMaxPool(b.MultiThreshold(b.Conv2d(x, 6, 1, name: "c3"), DataType.B, name: "t3"), 3, name: "three");
         // Concats and coordinate channels run as views, act x act products in lane mode.
         var cat = b.Concat([t1, t1], name: "cat");
         var coord = b.CoordChannels(b.MultiThreshold(b.Conv2d(cat, 4, 1, name: "c2"), DataType.U(2), name: "t2"), 2, name: "coord");
         var mm = b.ActMatMul(t1, t1, transposeB: true, name: "mm");
-        b.Output(pooled, coord, mm);
+        b.Output(pooled, coord, mm, oct, three);
         var g = FillParameters(b.Build(), SeededRandom.For(1, "bad"));
 
         var e = Assert.Throws<ValidationException>(() => Legalize.Run(g, Config));
         Assert.Equal(
         [
-            "layer 'pool' (SumPool2d): sum pooling of a B input with padding is not supported by the engine (padded positions would count as -1 or +1)",
+            "layer 'oct' (CrossChannelMaxPool): group G=8 is not supported by the engine (it pools 2 or 4 channels)",
+            "layer 'three' (CrossChannelMaxPool): group G=3 is not supported by the engine (it pools 2 or 4 channels)",
         ], e.Problems);
-        Assert.StartsWith("network 'bad': layer 'pool' (SumPool2d): sum pooling", e.Message);
+        Assert.StartsWith("network 'bad': 2 problems: layer 'oct' (CrossChannelMaxPool): group G=8", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
