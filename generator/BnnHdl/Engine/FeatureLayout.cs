@@ -22,7 +22,7 @@ public static class FeatureLayout
         var chunks = new ulong[program.Dimensions.FmWords * WideBits.Chunks(s)];
         Store(input, region, s, chunks);
         foreach (var constant in program.Memory.Graph.Constants)
-            Store(TensorData.Create(constant.Out.Shape, constant.Out.Type, constant.Values.ToArray()), program.Memory.Region(constant.Out.Name), s, chunks);
+            Store(constant.Data(input), program.Memory.Region(constant.Out.Name), s, chunks);
         return MemoryImage.Of("fm", s, chunks);
     }
 

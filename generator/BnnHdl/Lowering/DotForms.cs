@@ -28,6 +28,20 @@ public static class DotForms
     }
 
     /// <summary>
+    /// A Conv2d over the network input's windows (<see cref="InputWindows"/>): a 1 x 1 over
+    /// C x KH x KW channels, one group, the layer's weights in their own order.
+    /// </summary>
+    public static DotNode OverWindows(Layer layer, TensorInfo windows)
+    {
+        var c = (Conv2dOp)layer.Op;
+        var geometry = new DotGeometry(1, 1, Padding.None, 1,
+            EquatableArray.From(new GroupRange(0, windows.Shape.C, 0, c.OutChannels)), 0);
+        var bias = c.HasBias ? layer.Params.Bias : new int[layer.Output.Shape.C].ToEquatableArray();
+        return new DotNode(layer.Name, layer.Op.OpName, windows, layer.Output, geometry, c.Weights, layer.Params.Weights, bias,
+            Windows: new InputWindows(c.Kernel, c.Stride, c.Pad, c.Dilation, c.PadValue));
+    }
+
+    /// <summary>
     /// SumPool2d / MaxPool2d: a depthwise window of ones (max: the maximum over the inside
     /// taps; the sum of a padded B input: its bits over the inside taps, counted as +-1).
     /// </summary>

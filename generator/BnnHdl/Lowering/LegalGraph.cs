@@ -1,4 +1,5 @@
 using System.Globalization;
+using BnnHdl.Reference;
 using System.Text;
 using BnnHdl.Network;
 
@@ -82,7 +83,7 @@ public sealed record DotNode(
     string Name, string SourceOp, TensorInfo In, TensorInfo Out, DotGeometry Geometry, WeightType WeightType,
     EquatableArray<sbyte> Weights, EquatableArray<int> Bias,
     DotMode Mode = DotMode.Dense, bool ReadsBits = false, EquatableArray<DotPart> Parts = default,
-    Broadcast? Broadcast = null) : LegalNode(Name, In, Out)
+    Broadcast? Broadcast = null, InputWindows? Windows = null) : LegalNode(Name, In, Out)
 {
     /// <summary>The type the engine reads the input as.</summary>
     public DataType ReadType => ReadsBits && In.Type.IsBipolar ? DataType.U(1) : In.Type;
@@ -170,9 +171,50 @@ public sealed record ConcatNode(string Name, string SourceOp, EquatableArray<Ten
 }
 
 /// <summary>A constant tensor preloaded into feature memory with the input (coordinate channels).</summary>
-public sealed record ConstantNode(string Name, TensorInfo Out, EquatableArray<long> Values) : LegalNode(Name, Out, Out)
+public sealed record ConstantNode(string Name, TensorInfo Out, EquatableArray<long> Values, InputWindows? Windows = null)
+    : LegalNode(Name, Out, Out)
 {
-    public override string Dump() => string.Create(CultureInfo.InvariantCulture, $"{Name} = constant -> {Out} (preloaded)");
+    public override string Dump() => Windows is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{Name} = constant -> {Out} (preloaded)")
+        : string.Create(CultureInfo.InvariantCulture, $"{Name} = windows of the input ({Windows}) -> {Out} (preloaded)");
+
+    /// <summary>The values: the constant's own, or (input windows) those of the network input's windows.</summary>
+    public TensorData Data(TensorData input) =>
+        Windows is null ? TensorData.Create(Out.Shape, Out.Type, Values.ToArray()) : Windows.Unfold(input, Out);
+}
+
+/// <summary>
+/// The windows of a convolution over the network input, laid out as channels (im2col): the
+/// host writes them into feature memory with the input, so the convolution runs as a 1 x 1
+/// over C x KH x KW channels (channel (c * KH + ky) * KW + kx, the SPEC weight order) and
+/// fills the lanes that a first layer of few channels would leave empty. Padded positions
+/// hold the convolution's pad value.
+/// </summary>
+public sealed record InputWindows(Pair Kernel, Pair Stride, Padding Pad, Pair Dilation, int PadValue)
+{
+    public TensorData Unfold(TensorData input, TensorInfo windows)
+    {
+        var (inS, outS) = (input.Shape, windows.Shape);
+        var values = new long[outS.Size];
+        long pad = input.Type.IsBipolar ? PadValue : 0;
+        for (int c = 0; c < inS.C; c++)
+            for (int ky = 0; ky < Kernel.Y; ky++)
+                for (int kx = 0; kx < Kernel.X; kx++)
+                {
+                    int j = (c * Kernel.Y + ky) * Kernel.X + kx;
+                    for (int oy = 0; oy < outS.H; oy++)
+                        for (int ox = 0; ox < outS.W; ox++)
+                        {
+                            int iy = oy * Stride.Y + ky * Dilation.Y - Pad.Top, ix = ox * Stride.X + kx * Dilation.X - Pad.Left;
+                            bool inside = iy >= 0 && iy < inS.H && ix >= 0 && ix < inS.W;
+                            values[((long)j * outS.H + oy) * outS.W + ox] = inside ? input[c, iy, ix] : pad;
+                        }
+                }
+        return TensorData.Create(outS, windows.Type, values);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"kernel={Kernel} stride={Stride} pad={Pad} dilation={Dilation} pad_value={PadValue}");
 }
 
 /// <summary>

@@ -147,6 +147,16 @@ public static class Legalize
             }
             if (TooWide(input.Type, config))
                 problems.Add($"{where}: input {input.Type} has more bits than the engine's maximum of {Bits(config)}");
+            if (layer.Op is Conv2dOp first && layer.Inputs[0] == graph.Input.Output.Name && UnfoldsBetter(first, input, config))
+            {
+                // The host preloads the input's windows, so the convolution fills the lanes.
+                int taps = first.Kernel.Y * first.Kernel.X;
+                var tensor = TensorInfo.Of(layer.Name + ".windows", new Shape(input.Shape.C * taps, layer.Output.Shape.H, layer.Output.Shape.W), input.Type);
+                var dot = DotForms.OverWindows(layer, tensor);
+                nodes.Add(new ConstantNode(tensor.Name, tensor, EquatableArray<long>.Empty, dot.Windows));
+                Emit(dot);
+                continue;
+            }
             Emit(layer.Op switch
             {
                 Pool2dOp pool => DotForms.Pool(layer, pool, input),
@@ -272,6 +282,17 @@ public static class Legalize
         var values = new long[(long)n * n];
         for (int i = 0; i < n; i++) values[(long)i * n + i] = 1;
         return new ConstantNode(name, TensorInfo.Of(name, new Shape(n, 1, n), DataType.U(1)), values.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A convolution of the network input (one group) runs over its preloaded windows when
+    /// that takes fewer beats: ceil(C KH KW / S) words per position instead of KH KW ceil(C / S).
+    /// </summary>
+    private static bool UnfoldsBetter(Conv2dOp conv, TensorInfo input, EngineConfig config)
+    {
+        int c = input.Shape.C, taps = conv.Kernel.Y * conv.Kernel.X, s = config.S;
+        bool oneGroup = conv.Groups.Resolve(c, conv.OutChannels) is [{ InStart: 0 } g] && g.InEnd == c;
+        return oneGroup && taps > 1 && (c * taps + s - 1) / s < taps * ((c + s - 1) / s);
     }
 
     private static bool TooWide(DataType type, EngineConfig config) => type.IsUnsigned && type.Bits > config.MaxActivationBits;

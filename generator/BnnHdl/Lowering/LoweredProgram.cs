@@ -27,12 +27,12 @@ public sealed record LoweredProgram(
 
     /// <summary>
     /// What an engine layer reporting <paramref name="tensor"/> must have stored: the reference
-    /// model's tensor, or a constant the lowering preloads (coordinate channels).
+    /// model's tensor, or a constant the lowering preloads (coordinate channels, the input's windows).
     /// </summary>
     public TensorData Expected(ReferenceRun reference, string tensor)
     {
         if (Memory.Graph.Constants.FirstOrDefault(c => c.Out.Name == tensor) is { } constant)
-            return TensorData.Create(constant.Out.Shape, constant.Out.Type, constant.Values.ToArray());
+            return constant.Data(reference[Memory.Graph.Input.Name]);
         if (Layers.FirstOrDefault(l => l.Source.Out.Name == tensor)?.Source.TransposeOf is { } source)
         {
             // channel n, position k of the transpose = channel k, position n of its source.

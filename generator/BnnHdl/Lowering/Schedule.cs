@@ -42,7 +42,9 @@ public static class Schedule
                     // view can cross a word boundary inside a group, which no tile can pool.
                     if (tile.Oc0 % (1 << layer.PoolLog2) != 0 || tile.Active % (1 << layer.PoolLog2) != 0)
                         throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
-                    tiles.Add(tile with { Wb = wb, Tb = tb });
+                    // All-ones tiles read no weights: wb 0 (not one past the last word, which
+                    // could need an address bit the weight memory does not have).
+                    tiles.Add(tile with { Wb = layer.Dot.AllOnes ? 0 : wb, Tb = tb });
                     // All-ones weights (pools, copies, products) are not stored.
                     wb += layer.Dot.AllOnes ? 0 : part.Taps * tile.Ncb;
                     tb++; // one threshold-memory word per tile: the biases and every threshold

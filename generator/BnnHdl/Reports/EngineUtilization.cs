@@ -71,6 +71,8 @@ public sealed record EngineUtilization(string Network, EngineConfig Config, Equa
     public static string Kind(DotNode dot)
     {
         var g = dot.Geometry;
+        if (dot.Windows is { } w)
+            return string.Create(CultureInfo.InvariantCulture, $"dense {w.Kernel.Y}x{w.Kernel.X} (input windows)");
         string shape = string.Create(CultureInfo.InvariantCulture, $"{g.Kernel.Y}x{g.Kernel.X}");
         if (dot.SourceOp is not ("Conv2d" or "Linear"))
             return dot.SourceOp switch

@@ -84,10 +84,11 @@ public class ScheduleCommandTests
         var r = CliRunner.Run("schedule", "--model", "dense-mix", "--pe", "16", "--lanes", "32");
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("schedule of 'dense-mix' on the engine, P x S = 16 x 32\n", r.Out);
-        // Layer 0: 2 layer setup + 1 tile: 2 tile setup + 255 positions x max(72 beats, 2 write-back)
-        // + the last one's 72 beats, drain, acc cycle and 2 writes.
+        // Layer 0 reads the input's windows (27 channels in one 32-lane word, 8 planes): 2 layer setup
+        // + 1 tile: 2 tile setup + 255 positions x max(8 beats, 2 write-back) + the last one's
+        // 8 beats, drain, acc cycle and 2 writes.
         Assert.Contains("layer 0: stem.conv (Conv2d + stem.act) -> stem.act\n", r.Out);
-        Assert.Contains("  cycles: 18440\n", r.Out);
+        Assert.Contains("  cycles: 2056\n", r.Out);
         Assert.Matches(@"\ntotal: \d+ cycles \(\d+ in layers \+ 1 start\)\n\nutilization of 'dense-mix' at P x S = 16 x 32", r.Out);
     }
 

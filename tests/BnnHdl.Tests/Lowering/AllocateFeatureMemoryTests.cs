@@ -18,8 +18,9 @@ public sealed class AllocateFeatureMemoryTests
     {
         var b = new NetworkBuilder("chain");
         var x = b.Input(3, 8, 8);
+        // c1 is a 1x1 so that it reads the input itself (a 3x3 would read the input's windows).
         for (int i = 1; i <= 5; i++)
-            x = b.MultiThreshold(b.Conv2d(x, 8, 3, pad: 1, name: $"c{i}"), DataType.U(2), name: $"t{i}");
+            x = b.MultiThreshold(b.Conv2d(x, 8, i == 1 ? 1 : 3, pad: i == 1 ? 0 : 1, name: $"c{i}"), DataType.U(2), name: $"t{i}");
         b.Output(x);
         var memory = Allocate(FillParameters(b.Build(), SeededRandom.For(1, "chain")));
 

@@ -7,10 +7,10 @@
 // and the program live only in those images.
 //
 //   accumulator width AW = 15, threshold lane width TW = 12, coordinate width CW = 4
-//   FM  feature memory    360 words x 8 bits  (fm.memh, read/write, two ports)
-//   WM  weight memory     20 words x 32 bits  (wm.memh)
+//   FM  feature memory    1440 words x 8 bits  (fm.memh, read/write, two ports)
+//   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
-//   TT  tile table        4 words x 26 bits  (tt.memh)
+//   TT  tile table        4 words x 29 bits  (tt.memh)
 //   PM  program           2 words x 116 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
@@ -21,15 +21,15 @@ module bnn_engine_top (
   output wire [31:0] layer_cycles,  // cycles of that layer
   output wire [31:0] layer_id       // id (program word index) of that layer
 );
-  wire [8:0] fm_a_addr, fm_b_addr;
+  wire [10:0] fm_a_addr, fm_b_addr;
   wire        fm_we;
   wire [7:0] fm_a_rdata, fm_b_rdata, fm_wdata, fm_wmask;
-  wire [4:0] wm_addr;
+  wire [3:0] wm_addr;
   wire [31:0] wm_rdata;
   wire [1:0] tm_addr;
   wire [195:0] tm_rdata;
   wire [1:0] tt_addr;
-  wire [25:0] tt_rdata;
+  wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
   wire [115:0] pm_rdata;
   wire [0:0] engine_layer_id;
@@ -37,12 +37,12 @@ module bnn_engine_top (
   assign layer_id = 32'(engine_layer_id);
 
   // Feature memory: the input image, then every layer's output (liveness-allocated).
-  bnn_sram #(.DW(8), .DEPTH(360), .ABITS(9), .INIT("fm.memh")) u_fm (
+  bnn_sram #(.DW(8), .DEPTH(1440), .ABITS(11), .INIT("fm.memh")) u_fm (
     .clk(clk), .a_addr(fm_a_addr), .a_rdata(fm_a_rdata),
     .b_addr(fm_b_addr), .we(fm_we), .wdata(fm_wdata), .wmask(fm_wmask), .b_rdata(fm_b_rdata));
 
   // Weight memory: one 8-bit weight word per PE, PE i at bits [i x 8 +: 8].
-  bnn_rom #(.DW(32), .DEPTH(20), .ABITS(5), .INIT("wm.memh")) u_wm (
+  bnn_rom #(.DW(32), .DEPTH(10), .ABITS(4), .INIT("wm.memh")) u_wm (
     .clk(clk), .addr(wm_addr), .rdata(wm_rdata));
 
   // Threshold memory: one word per tile; per PE 4 values of 12 bits (the
@@ -51,15 +51,15 @@ module bnn_engine_top (
     .clk(clk), .addr(tm_addr), .rdata(tm_rdata));
 
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
-  bnn_rom #(.DW(26), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
+  bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
   bnn_rom #(.DW(116), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
-    .FM_AW(9), .WM_AW(5), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(116), .TT_W(26), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32)
+    .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
+    .PM_W(116), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
