@@ -14,7 +14,7 @@ namespace BnnHdl.Zoo;
 public static class DenseMixModel
 {
     public const string Name = "dense-mix";
-    public const string Description = "engine v1 test network: dense/grouped conv and linear, U2/B activations, both weight modes, 3x16x16";
+    public const string Description = "engine test network: dense/grouped conv and linear, U2/B activations, both weight modes, 3x16x16";
 
     /// <summary>Any channel count; H and W multiples of 4 and at least 16 (two stride-2 layers, then a 4x4 kernel).</summary>
     internal static ModelInput Input { get; } = new(Name, DefaultInput,
