@@ -15,7 +15,7 @@ public sealed record MemoryParameters(string Name, string File, int Depth, int W
 /// for every descriptor field holding such an address (so no field bit is dropped).
 /// </summary>
 public sealed record RtlParameters(
-    string Network, int P, int S, int AccumulatorBits, int ThresholdBits, int CoordinateBits,
+    string Network, int P, int S, int AccumulatorBits, int ThresholdBits, int ThresholdSlots, int CoordinateBits,
     MemoryParameters Fm, MemoryParameters Wm, MemoryParameters Tm, MemoryParameters Tt, MemoryParameters Pm,
     int LayerIdBits, int Layers, HardwareWords Words)
 {
@@ -42,7 +42,7 @@ public sealed record RtlParameters(
             throw new BnnHdlException($"network '{program.Name}': {layerIdBits}-bit layer ids do not fit the {MaxLayerIdBits}-bit layer_id port");
 
         return new RtlParameters(
-            program.Name, program.Config.P, program.Config.S, dims.AccumulatorBits, dims.ThresholdBits,
+            program.Name, program.Config.P, program.Config.S, dims.AccumulatorBits, dims.ThresholdBits, dims.ThresholdSlots,
             CoordinateWidth(program, pmLayout),
             new MemoryParameters("fm", "fm.memh", dims.FmWords, dims.FmWordBits, fmBits),
             new MemoryParameters("wm", "wm.memh", dims.WmWords, dims.WmWordBits, wmBits),

@@ -17,14 +17,14 @@ public sealed record FieldView(string Name, int Lsb, int Width);
 /// the templates hold no arithmetic and no defaults.
 /// </summary>
 public sealed record RtlView(
-    string Network, string CoreName, int P, int S, int Aw, int Tw, int Cw, int TmLane, int TmSlots, int LidWidth, int LidMsb, int Layers,
+    string Network, string CoreName, int P, int S, int Aw, int Tw, int Cw, int TmSlots, int LidWidth, int LidMsb, int Layers,
     MemoryView Fm, MemoryView Wm, MemoryView Tm, MemoryView Tt, MemoryView Pm,
     int ProgramBits, int TileBits, IReadOnlyList<FieldView> ProgramFields, IReadOnlyList<FieldView> TileFields,
     IReadOnlyList<string> Sources, IReadOnlyList<string> Images)
 {
     public static RtlView Of(RtlParameters r) => new(
         r.Network, CoreNameOf(r.Network), r.P, r.S, r.AccumulatorBits, r.ThresholdBits, r.CoordinateBits,
-        r.ThresholdBits, (r.Tm.Width / r.P - 1) / r.ThresholdBits, r.LayerIdBits, r.LayerIdBits - 1, r.Layers,
+        r.ThresholdSlots, r.LayerIdBits, r.LayerIdBits - 1, r.Layers,
         MemoryView.Of(r.Fm), MemoryView.Of(r.Wm), MemoryView.Of(r.Tm), MemoryView.Of(r.Tt), MemoryView.Of(r.Pm),
         r.Words.Program.Bits, r.Words.Tile.Bits, Fields(r.Words.Program), Fields(r.Words.Tile),
         RtlEmitter.Sources, [r.Fm.File, r.Wm.File, r.Tm.File, r.Tt.File, r.Pm.File]);

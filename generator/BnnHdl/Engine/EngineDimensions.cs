@@ -28,13 +28,15 @@ public enum EngineUnits
 /// <summary>
 /// What the lowering derives for one network on one <see cref="EngineConfig"/>
 /// (docs/engine.md "Parameters"): datapath widths, memory depths and word widths, the
-/// largest loop bounds, and the units used. The emitter prints these as parameters.
+/// largest loop bounds, the values per PE in a threshold-memory word (the bias and every
+/// threshold, docs/engine.md "Threshold memory TM"), and the units used. The emitter prints
+/// these as parameters.
 /// </summary>
 public sealed record EngineDimensions(
     int AccumulatorBits, int ThresholdBits,
     int FmWords, int WmWords, int TmWords, int TileWords, int ProgramWords,
     int FmWordBits, int WmWordBits, int TmWordBits, int TileWordBits, int ProgramWordBits,
-    int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, EngineUnits Units)
+    int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, int ThresholdSlots, EngineUnits Units)
 {
     public string Dump() => string.Create(CultureInfo.InvariantCulture,
         $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}");

@@ -30,7 +30,7 @@ internal sealed class EngineMachine
         _p = program.Config.P;
         _per = WideBits.Chunks(_s);
         _tw = program.Dimensions.ThresholdBits;
-        _slots = (program.Dimensions.TmWordBits / _p - 1) / _tw;
+        _slots = program.Dimensions.ThresholdSlots;
         if (featureMemory.WordBits != _s || featureMemory.Depth != program.Dimensions.FmWords)
             throw new ArgumentException($"feature memory image is {featureMemory.Depth} x {featureMemory.WordBits} bits, the program needs {program.Dimensions.FmWords} x {_s}");
         _fm = Enumerable.Range(0, featureMemory.Depth).Select(a => featureMemory.Word(a).ToArray()).ToArray();

@@ -32,6 +32,7 @@ public static class BuildImages
         // RTL compares after sign-extending t' to AW bits.
         aw = Math.Max(aw, tw);
 
+        int slots = ThresholdSlots(program);
         var descriptorFields = program.Layers.SelectMany(l => l.Descriptors).Select(d => d.Fields()).ToList();
         var tileFields = program.Layers.SelectMany(l => l.Tiles).Select(t => t.Fields()).ToList();
         var layout = new ProgramLayout(WordLayout.For(descriptorFields), WordLayout.For(tileFields));
@@ -39,7 +40,7 @@ public static class BuildImages
             Pack("pm", layout.Program, descriptorFields),
             Pack("tt", layout.Tile, tileFields),
             WeightImage(program),
-            ThresholdImage(program, constants, tw, ThresholdSlots(program)));
+            ThresholdImage(program, constants, tw, slots));
 
         var descriptors = program.Layers.SelectMany(l => l.Descriptors).ToList();
         var units = EngineUnits.None;
@@ -57,10 +58,10 @@ public static class BuildImages
             AccumulatorBits: aw, ThresholdBits: tw,
             FmWords: program.Memory.PeakWords, WmWords: program.WmWords, TmWords: program.TmWords,
             TileWords: program.TileWords, ProgramWords: descriptors.Count,
-            FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (ThresholdSlots(program) * tw + 1),
+            FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (slots * tw + 1),
             TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
             MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
-            MaxOutPlanes: descriptors.Max(d => d.OutK), Units: units);
+            MaxOutPlanes: descriptors.Max(d => d.OutK), ThresholdSlots: slots, Units: units);
         return new LoweredProgram(config, dimensions, layout, program.Memory, program.Layers, images);
     }
 
@@ -164,7 +165,7 @@ public static class BuildImages
     /// threshold of the layer with the most (at least one slot for them), so the engine
     /// compares all of a channel's thresholds at once. A direction bit follows them.
     /// </summary>
-    public static int ThresholdSlots(ScheduledProgram program) =>
+    private static int ThresholdSlots(ScheduledProgram program) =>
         1 + Math.Max(1, program.Layers.SelectMany(l => l.Descriptors).Max(d => d.NThr));
 
     /// <summary>
