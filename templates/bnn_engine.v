@@ -158,6 +158,8 @@ module bnn_engine #(
   wire [PM_BC_K_W-1:0]         f_bc_k         = pm_rdata[PM_BC_K_LSB         +: PM_BC_K_W];
   wire [PM_BC_PER_TAP_W-1:0]   f_bc_per_tap   = pm_rdata[PM_BC_PER_TAP_LSB   +: PM_BC_PER_TAP_W];
   wire [PM_BC_WORD_STEP_W-1:0] f_bc_word_step = pm_rdata[PM_BC_WORD_STEP_LSB +: PM_BC_WORD_STEP_W];
+  wire [PM_BC_CB_STEP_W-1:0]   f_bc_cb_step   = pm_rdata[PM_BC_CB_STEP_LSB   +: PM_BC_CB_STEP_W];
+  wire [PM_IN_CB_STEP_W-1:0]   f_in_cb_step   = pm_rdata[PM_IN_CB_STEP_LSB   +: PM_IN_CB_STEP_W];
   wire [PM_BC_LANE0_W-1:0]     f_bc_lane0     = pm_rdata[PM_BC_LANE0_LSB     +: PM_BC_LANE0_W];
   wire [PM_BCORR_W-1:0]        f_bcorr        = pm_rdata[PM_BCORR_LSB        +: PM_BCORR_W];
   wire [PM_SBC_W-1:0]          f_sbc          = pm_rdata[PM_SBC_LSB          +: PM_SBC_W];
@@ -240,6 +242,7 @@ module bnn_engine #(
   reg  [CW-1:0]           iy, ix;
   reg  [FM_AW-1:0]        tap_row;     // FM address of tap (ky, 0)
   reg  [FM_AW-1:0]        tap_addr;    // FM address of tap (ky, kx), beat 0
+  reg  [FM_AW-1:0]        blk_addr;    // FM address of the tap's current block, plane 0
   reg  [FM_AW-1:0]        rd_ptr;      // FM address of this beat
   reg  [TT_NCB_K_W-1:0]   b;
   reg  [PW-1:0]           p;
@@ -317,15 +320,15 @@ module bnn_engine #(
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
-  // Broadcast element channel: the next lane, wrapping into the next block of bc_k words
+  // Broadcast element channel: the next lane, wrapping into the next block (bc_cb_step words on)
   // (the lowering makes bc_lane0 < S, so no division is needed).
   wire             per_tap     = f_bc_per_tap != 0;
   wire             pos_wrap    = {1'b0, bc_pos_lane} == (LNW+1)'(S - 1);
   wire [LNW-1:0]   pos_lane_nx = pos_wrap ? {LNW{1'b0}} : bc_pos_lane + 1'b1;
-  wire [FM_AW-1:0] pos_off_nx  = pos_wrap ? bc_pos_off + FM_AW'(f_bc_k) : bc_pos_off;
+  wire [FM_AW-1:0] pos_off_nx  = pos_wrap ? bc_pos_off + FM_AW'(f_bc_cb_step) : bc_pos_off;
   wire             tap_wrap    = {1'b0, bc_lane} == (LNW+1)'(S - 1);
   wire [LNW-1:0]   tap_lane_nx = tap_wrap ? {LNW{1'b0}} : bc_lane + 1'b1;
-  wire [FM_AW-1:0] tap_off_nx  = tap_wrap ? bc_off + FM_AW'(f_bc_k) : bc_off;
+  wire [FM_AW-1:0] tap_off_nx  = tap_wrap ? bc_off + FM_AW'(f_bc_cb_step) : bc_off;
   wire [FM_AW-1:0] nx_bc_word  = new_tile ? FM_AW'(f_bc_base)
                                : (per_tap ? bc_pos_word + FM_AW'(f_bc_word_step) : bc_pos_word);
   wire [LNW-1:0]   nx_bc_lane  = new_tile ? LNW'(f_bc_lane0) : (per_tap ? bc_pos_lane : pos_lane_nx);
@@ -487,6 +490,7 @@ module bnn_engine #(
       ix         <= nx_ix0;
       tap_row    <= nx_pos;
       tap_addr   <= nx_pos;
+      blk_addr   <= nx_pos;
       rd_ptr     <= nx_pos;
       b          <= {TT_NCB_K_W{1'b0}};
       p          <= {PW{1'b0}};
@@ -504,8 +508,14 @@ module bnn_engine #(
         p <= p + 1'b1;
       end
       if (!b_last) begin
-        b      <= b + 1'b1;
-        rd_ptr <= rd_ptr + 1'b1;
+        b <= b + 1'b1;
+        // Planes of a block are consecutive words; the next block is a block image further.
+        if (p_last) begin
+          blk_addr <= blk_addr + FM_AW'(f_in_cb_step);
+          rd_ptr   <= blk_addr + FM_AW'(f_in_cb_step);
+        end else begin
+          rd_ptr <= rd_ptr + 1'b1;
+        end
       end else begin
         b    <= {TT_NCB_K_W{1'b0}};
         j    <= {TT_NCB_W{1'b0}};
@@ -520,6 +530,7 @@ module bnn_engine #(
           kx       <= kx + 1'b1;
           ix       <= ix + CW'(f_dx);
           tap_addr <= tap_addr + FM_AW'(f_dx_step);
+          blk_addr <= tap_addr + FM_AW'(f_dx_step);
           rd_ptr   <= tap_addr + FM_AW'(f_dx_step);
         end else begin
           kx <= {PM_KW_W{1'b0}};
@@ -529,6 +540,7 @@ module bnn_engine #(
             iy       <= iy + CW'(f_dy);
             tap_row  <= tap_row + FM_AW'(f_dy_step);
             tap_addr <= tap_row + FM_AW'(f_dy_step);
+            blk_addr <= tap_row + FM_AW'(f_dy_step);
             rd_ptr   <= tap_row + FM_AW'(f_dy_step);
           end
         end

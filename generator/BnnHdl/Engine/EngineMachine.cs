@@ -132,7 +132,7 @@ internal sealed class EngineMachine
                             beats += d.BcK;
                         }
                         long block = tap + tile.CbOff;
-                        for (int j = 0; j < tile.Ncb; j++, block += d.InK, wAddress++)
+                        for (int j = 0; j < tile.Ncb; j++, block += d.InCbStep, wAddress++)
                         {
                             for (int c = 0; c < _per; c++)
                                 mask[c] = (j == 0 ? fromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? belowHi[c] : _full[c]);
@@ -239,7 +239,7 @@ internal sealed class EngineMachine
     {
         int lane = d.BcPerTap == 1 ? tap : position, word = d.BcPerTap == 1 ? position : tap;
         int c = d.BcLane0 + lane;
-        long address = d.BcBase + (long)word * d.BcWordStep + c / _s * d.BcK;
+        long address = d.BcBase + (long)word * d.BcWordStep + (long)(c / _s) * d.BcCbStep;
         long value = 0;
         for (int q = 0; q < d.BcK; q++) value |= (long)WideBits.Get(_fm[address + q], c % _s, 1) << q;
         return value;

@@ -20,8 +20,15 @@ public sealed record FmRegion(string Tensor, DataType Type, Shape Shape, int Bas
     public int Words => Shape.Positions * ChannelBlocks * Planes;
     public int Limit => Base + Words;
 
-    /// <summary>word(y, x, cb, p) = Base + ((y * W + x) * CB + cb) * K + p (cb of the stored channel C0 + c).</summary>
-    public int Address(int y, int x, int cb, int p) => Base + ((y * Shape.W + x) * ChannelBlocks + cb) * Planes + p;
+    /// <summary>
+    /// word(y, x, cb, p) = Base + ((cb * H + y) * W + x) * K + p (cb of the stored channel C0 + c):
+    /// each channel block is a contiguous image, planes innermost, so consecutive positions
+    /// of one block are consecutive runs of K words (docs/engine.md "Feature memory FM").
+    /// </summary>
+    public int Address(int y, int x, int cb, int p) => Base + ((cb * Shape.H + y) * Shape.W + x) * Planes + p;
+
+    /// <summary>Words from one channel block to the next: H * W * K.</summary>
+    public int BlockStep => Shape.Positions * Planes;
 
     /// <summary>Two tensors may not share words when both are live at one step.</summary>
     public bool LiveTogether(FmRegion other) => Born <= other.Dies && other.Born <= Dies;

@@ -34,8 +34,8 @@ public static class Schedule
                 var tiles = new List<TileDescriptor>();
                 var spaces = new TileSpaces(inRegion.C0, outRegion.C0, resRegion?.C0 ?? 0, layer.PoolLog2);
                 var cut = layer.Dot.Mode == DotMode.Dense
-                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, spaces, config))
-                    : LaneTiles(layer.In.Shape.C, inRegion.Planes, outRegion.Planes, resRegion?.Planes ?? 0, spaces, config);
+                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion, outRegion, resRegion, spaces, config))
+                    : LaneTiles(layer.In.Shape.C, inRegion, outRegion, resRegion, spaces, config);
                 foreach (var tile in cut)
                 {
                     // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
@@ -87,13 +87,13 @@ public static class Schedule
     }
 
     /// <summary>The tiles of one group: its output channels cut by <see cref="Cut"/>.</summary>
-    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
+    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config)
     {
         int s = config.S;
         int inLo = spaces.In + group.InStart, inHi = spaces.In + group.InEnd;
         int cbLo = inLo / s, cbHi = (inHi - 1) / s, ncb = cbHi - cbLo + 1;
         foreach (var (oc0, end) in Cut(group.OutStart, group.OutEnd, spaces, false, config))
-            yield return Tile(oc0, end - oc0, inLo, inHi, cbLo, ncb, inK, outK, resK, spaces, config) with
+            yield return Tile(oc0, end - oc0, inLo, inHi, cbLo, ncb, inR, outR, resR, spaces, config) with
             {
                 LaneLo = inLo - cbLo * s, LaneHi = inHi - cbHi * s,
             };
@@ -103,30 +103,31 @@ public static class Schedule
     /// Lane mode: channel c in, channel c out, so a tile is a block of channels cut by
     /// <see cref="Cut"/>: its input lanes, its output lanes and its residual lanes each lie in one word.
     /// </summary>
-    private static IEnumerable<TileDescriptor> LaneTiles(int channels, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
+    private static IEnumerable<TileDescriptor> LaneTiles(int channels, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config)
     {
         int s = config.S;
         foreach (var (oc0, end) in Cut(0, channels, spaces, true, config))
         {
             int inLo = spaces.In + oc0, cb = inLo / s;
-            yield return Tile(oc0, end - oc0, inLo, spaces.In + end, cb, 1, inK, outK, resK, spaces, config) with
+            yield return Tile(oc0, end - oc0, inLo, spaces.In + end, cb, 1, inR, outR, resR, spaces, config) with
             {
                 LaneLo = inLo % s, LaneHi = inLo % s + end - oc0,
             };
         }
     }
 
-    private static TileDescriptor Tile(int oc0, int active, int inLo, int inHi, int cbLo, int ncb, int inK, int outK, int resK, TileSpaces spaces, EngineConfig config)
+    private static TileDescriptor Tile(int oc0, int active, int inLo, int inHi, int cbLo, int ncb, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config)
     {
         int s = config.S;
         // The stored channel of PE 0 (pooled: Legalize made G divide every tile start).
         int stored = spaces.Out + (oc0 >> spaces.PoolLog2), res = spaces.Res + oc0;
         return new TileDescriptor(
             Oc0: oc0, Active: active, InLo: inLo, InHi: inHi,
-            CbLo: cbLo, CbOff: cbLo * inK, Ncb: ncb, NcbK: ncb * inK, LaneLo: 0, LaneHi: 0,
-            Lane0: stored % s, OutOff: stored / s * outK,
-            // The residual has the un-pooled channels: PE i reads channel oc0 + i (resK = 0 without one).
-            ResLane0: resK == 0 ? 0 : res % s, ResOff: resK == 0 ? 0 : res / s * resK, Wb: 0, Tb: 0);
+            // Block offsets are whole channel-block images (block-planar layout).
+            CbLo: cbLo, CbOff: cbLo * inR.BlockStep, Ncb: ncb, NcbK: ncb * inR.Planes, LaneLo: 0, LaneHi: 0,
+            Lane0: stored % s, OutOff: stored / s * outR.BlockStep,
+            // The residual has the un-pooled channels: PE i reads channel oc0 + i (both 0 without one).
+            ResLane0: resR is null ? 0 : res % s, ResOff: resR is null ? 0 : res / s * resR.BlockStep, Wb: 0, Tb: 0);
     }
 
     private static LayerDescriptor Describe(FusedLayer layer, DotPart part, FmRegion inR, FmRegion outR, FmRegion? resR,
@@ -135,8 +136,9 @@ public static class Schedule
         var g = layer.Dot.Geometry;
         var read = layer.Dot.ReadType;
         bool bipolarIn = read.IsBipolar, bipolarW = layer.Dot.WeightType == WeightType.Bipolar;
-        int pix = inR.ChannelBlocks * inR.Planes, row = inR.Shape.W * pix;
-        int outPix = outR.ChannelBlocks * outR.Planes;
+        // Block-planar layout: a position is K words, a row W positions, a block H rows.
+        int pix = inR.Planes, row = inR.Shape.W * pix;
+        int outPix = outR.Planes;
         var d = new LayerDescriptor(
             // A part's window starts at its first word; the steps keep the stored row length.
             InBase: inR.Base + (part.In.Y0 * inR.Shape.W + part.In.X0) * pix, InH: part.In.H, InW: part.In.W,
@@ -147,7 +149,7 @@ public static class Schedule
             OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr, XcpLog2: layer.PoolLog2,
             ResKind: resR is null ? LayerDescriptor.ResNone
                 : resR.Type.IsBipolar ? LayerDescriptor.ResBipolar : resR.Type.IsUnsigned ? LayerDescriptor.ResUnsigned : LayerDescriptor.ResSigned,
-            ResBase: resR?.Base ?? 0, ResK: resR?.Planes ?? 0, ResPixStep: resR is null ? 0 : resR.ChannelBlocks * resR.Planes,
+            ResBase: resR?.Base ?? 0, ResK: resR?.Planes ?? 0, ResPixStep: resR?.Planes ?? 0,
             Sa: layer.Add?.ShiftAcc ?? 0, Sb: layer.Add?.ShiftRes ?? 0,
             Oh: part.Out.H, Ow: part.Out.W, Kh: part.Kernel.Y, Kw: part.Kernel.X, Pt: part.Pad.Top, Pl: part.Pad.Left,
             PixStep: pix, RowStep: row, SxStep: part.Stride.X * pix, SyStep: part.Stride.Y * row,
@@ -164,7 +166,8 @@ public static class Schedule
             EwOp: layer.Gate is null ? LayerDescriptor.EwAdd : LayerDescriptor.EwGate,
             OutXStep: part.Out.Sx * outPix, OutYStep: part.Out.Sy * outR.Shape.W * outPix,
             EndLayer: endLayer ? 1 : 0,
-            Ones: layer.Dot.AllOnes ? 1 : 0);
+            Ones: layer.Dot.AllOnes ? 1 : 0,
+            InCbStep: inR.BlockStep);
         // The sum of a padded B input: bits over the inside taps, acc = (bits << 1) - inside taps.
         return layer.Dot.Mode == DotMode.LaneBipolarSum ? d with { Sc = 1, Sk = 0, Corr = 1, InsideCount = 1 } : d;
     }
@@ -181,8 +184,8 @@ public static class Schedule
             SxStep = 0, SyStep = 0, Sx = 0, Sy = 0,
             // The view's first channel C0 as a lane below S and the words of its whole blocks
             // folded into the base, so the RTL's lane counter starts without a division.
-            Bcast = 1, BcBase = region.Base + region.C0 / s * region.Planes, BcK = region.Planes, BcPerTap = b.PerTap ? 1 : 0,
-            BcWordStep = region.ChannelBlocks * region.Planes, BcLane0 = region.C0 % s,
+            Bcast = 1, BcBase = region.Base + region.C0 / s * region.BlockStep, BcK = region.Planes, BcPerTap = b.PerTap ? 1 : 0,
+            BcWordStep = region.Planes, BcCbStep = region.BlockStep, BcLane0 = region.C0 % s,
             // (alpha_a, beta_a) of the rows, (alpha_b, beta_b) of the broadcast operand.
             Sc = (rowsBipolar ? 1 : 0) + (otherBipolar ? 1 : 0), Sk = rowsBipolar ? 1 : 0, Corr = otherBipolar ? 1 : 0,
             Bcorr = rowsBipolar ? 1 : 0, Sbc = otherBipolar ? 1 : 0,

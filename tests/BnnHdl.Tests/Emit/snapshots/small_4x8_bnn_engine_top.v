@@ -11,7 +11,7 @@
 //   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
 //   TT  tile table        4 words x 29 bits  (tt.memh)
-//   PM  program           2 words x 116 bits  (pm.memh, 2 layers)
+//   PM  program           2 words x 118 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -31,7 +31,7 @@ module bnn_engine_top (
   wire [1:0] tt_addr;
   wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [115:0] pm_rdata;
+  wire [117:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
@@ -53,13 +53,13 @@ module bnn_engine_top (
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
   bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(116), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(118), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
     .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(116), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32)
+    .PM_W(118), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
