@@ -48,7 +48,7 @@ public sealed class RunOptions
     }
 }
 
-/// <summary>--pe P --lanes S: the engine's parallelism.</summary>
+/// <summary>--pe P --lanes S --segments G --banks B: the engine's parallelism.</summary>
 public sealed class EngineOptions
 {
     private readonly Option<int> _pe = new("--pe")
@@ -62,11 +62,27 @@ public sealed class EngineOptions
         DefaultValueFactory = _ => 64,
     };
 
+    private readonly Option<int> _segments = new("--segments")
+    {
+        Description = "Most output positions one beat computes (a power of two dividing S): layers with few input "
+            + "channels per group split each PE's lanes into that many segments, one position each.",
+        DefaultValueFactory = _ => 1,
+    };
+    private readonly Option<int> _banks = new("--banks")
+    {
+        Description = "Feature-memory words read or written per access (a power of two): what segmented layers need "
+            + "to fetch and store several positions in one cycle.",
+        DefaultValueFactory = _ => 1,
+    };
+
     public EngineOptions(Command command)
     {
         command.Options.Add(_pe);
         command.Options.Add(_lanes);
+        command.Options.Add(_segments);
+        command.Options.Add(_banks);
     }
 
-    public EngineConfig Config(ParseResult parsed) => new(parsed.GetValue(_pe), parsed.GetValue(_lanes));
+    public EngineConfig Config(ParseResult parsed) =>
+        new(parsed.GetValue(_pe), parsed.GetValue(_lanes), segments: parsed.GetValue(_segments), banks: parsed.GetValue(_banks));
 }

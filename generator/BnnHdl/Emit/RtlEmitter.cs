@@ -33,6 +33,9 @@ public static class RtlEmitter
     public static IReadOnlyList<GeneratedFile> Render(LoweredProgram program, TensorData input, SourceTree? tree = null)
     {
         tree ??= SourceTree.Default;
+        // The simulator and the cycle model run segmented layers; the RTL does not yet.
+        if (program.Layers.SelectMany(l => l.Descriptors).FirstOrDefault(d => d.SegLog2 > 0) is { } segmented)
+            throw new BnnHdlException($"network '{program.Name}': layer {segmented.LayerId} computes {segmented.Segments} positions per beat (--segments), which the generated RTL does not implement yet; generate with --segments 1");
         var parameters = RtlParameters.Of(program);
         var view = RtlView.Of(parameters);
         var renderer = new TemplateRenderer();

@@ -17,7 +17,7 @@ public sealed record CycleBreakdown(long Beats, long Stalls, long Other)
 /// <summary>
 /// The closed cycle formula of docs/engine.md "Loop nest and exact cycle count":
 /// cycles(layer) = LAYER_SETUP + sum over tiles (TILE_SETUP + (M - 1) * max(N, W) + N + 2 + W),
-/// M = OH * OW positions, N = KH * KW * (NCB * K_in + bc_k) beats per position (bc_k only for
+/// M = OH * ceil(OW / G) positions (position groups of G segments; G = 1 without), N = KH * KW * (NCB * K_in + bc_k) beats per position (bc_k only for
 /// act x act products), W = R + K_out write-back cycles (R = res_k + 1 with a
 /// residual Add, else 0): the write-back of a position overlaps the beats of the next.
 /// The RTL and the simulator must count exactly this.
@@ -32,7 +32,7 @@ public static class CycleModel
     public const int RunOverhead = 1;
 
     public static long LayerCycles(LayerDescriptor d, IEnumerable<TileDescriptor> tiles) =>
-        LayerSetup + tiles.Sum(t => TileSetup + d.TileCycles((long)d.Oh * d.Ow, d.Beats(t.NcbK)));
+        LayerSetup + tiles.Sum(t => TileSetup + d.TileCycles(d.Groups, d.Beats(t.NcbK)));
 
     /// <summary>
     /// Where a program word's cycles go: beat cycles (every position's N beats), write-back
@@ -41,7 +41,7 @@ public static class CycleModel
     /// </summary>
     public static CycleBreakdown Breakdown(LayerDescriptor d, IEnumerable<TileDescriptor> tiles)
     {
-        long beats = 0, stalls = 0, positions = (long)d.Oh * d.Ow;
+        long beats = 0, stalls = 0, positions = d.Groups;
         foreach (var t in tiles)
         {
             long n = d.Beats(t.NcbK);

@@ -7,7 +7,10 @@ namespace BnnHdl.Engine;
 /// elements (output channels in parallel) x <c>S</c> input lanes (bits of one feature-memory
 /// word), and the most bits an activation may have. Everything else the hardware needs
 /// (widths, memory depths) is derived from the network by the lowering, in
-/// <see cref="EngineDimensions"/>.
+/// <see cref="EngineDimensions"/>. Two options widen the datapath for layers that use few
+/// lanes (docs/engine.md "Segments"): <c>Segments</c>, the most output positions one beat
+/// may compute (each PE's lanes split into that many segments), and <c>Banks</c>, the
+/// feature-memory words every access reads or writes at once.
 /// </summary>
 public sealed record EngineConfig
 {
@@ -18,9 +21,13 @@ public sealed record EngineConfig
     public int S { get; }
     /// <summary>Largest k of a U(k) activation the engine takes (input or thresholded output).</summary>
     public int MaxActivationBits { get; }
+    /// <summary>Most output positions per beat (a power of two dividing S); 1 = no segments.</summary>
+    public int Segments { get; }
+    /// <summary>Feature-memory words per access (a power of two): consecutive words, one per bank.</summary>
+    public int Banks { get; }
 
     /// <summary>Checks the combination and throws one line naming every broken rule.</summary>
-    public EngineConfig(int p, int s, int maxActivationBits = 8)
+    public EngineConfig(int p, int s, int maxActivationBits = 8, int segments = 1, int banks = 1)
     {
         var problems = new List<string>();
         if (p < 1) problems.Add("P must be at least 1");
@@ -29,13 +36,20 @@ public sealed record EngineConfig
         else if (p >= 1 && s >= 1 && p > s) problems.Add("P must not exceed S");
         else if (p >= 1 && s >= 1 && s % p != 0) problems.Add("S must be a multiple of P");
         if (maxActivationBits is < 1 or > 8) problems.Add("maximum activation bits must be 1 to 8");
+        if (segments < 1 || !IsPowerOfTwo(segments)) problems.Add("segments must be a power of two");
+        else if (s >= 1 && s <= MaxLanes && (segments > s || s % segments != 0)) problems.Add("segments must divide S");
+        if (banks < 1 || banks > 64 || !IsPowerOfTwo(banks)) problems.Add("banks must be a power of two up to 64");
         if (problems.Count > 0)
             throw new BnnHdlException(string.Create(CultureInfo.InvariantCulture,
                 $"engine configuration {p}x{s} (P x S): {string.Join("; ", problems)}"));
         P = p;
         S = s;
         MaxActivationBits = maxActivationBits;
+        Segments = segments;
+        Banks = banks;
     }
+
+    private static bool IsPowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
 
     /// <summary>Parses "PxS", e.g. "16x32" (the --engine spelling).</summary>
     public static EngineConfig Parse(string text)
@@ -48,5 +62,7 @@ public sealed record EngineConfig
         throw new BnnHdlException($"'{text}' is not an engine configuration: expected PxS, e.g. 16x32");
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{P}x{S}");
+    /// <summary>"PxS", followed by the segments and banks when they are not 1.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{P}x{S}{(Segments > 1 ? $" segments {Segments}" : "")}{(Banks > 1 ? $" banks {Banks}" : "")}");
 }

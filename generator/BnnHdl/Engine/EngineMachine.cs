@@ -85,103 +85,156 @@ internal sealed class EngineMachine
     {
         long cycles = 0;
         LoadConstants(d, tile);
-        var fromLo = LaneRange(tile.LaneLo, _s);
-        var belowHi = LaneRange(0, tile.LaneHi);
-        // One lane per stored channel: Active / G pooled values from lane0.
-        var writeMask = LaneRange(tile.Lane0, tile.Lane0 + (tile.Active >> d.XcpLog2));
-        var mask = new ulong[_per];
-        var data = new ulong[_per];
-        var pcWeight = new long[_p];
-        var padWord = d.PadOne == 1 ? _pad1 : _pad0;
-        // All-ones weights (ones): PE i's weight word is its own lane alone; no weight memory read.
-        var ones = new ulong[_p][];
-        for (int i = 0; i < _p; i++) ones[i] = LaneRange(tile.LaneLo + i, Math.Min(tile.LaneLo + i + 1, _s));
-
+        var t = new TileState(d, tile, this);
         // Window origin of output (0, 0), as a virtual FM address and input coordinates.
         long rowOrigin = d.InBase - d.PadStep;
         int iy0 = -d.Pt;
         long outRow = d.OutBase + tile.OutOff;
         long resAddress = d.ResBase + tile.ResOff;
+        int segments = d.Segments;
         for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy, outRow += d.OutYStep)
         {
             long origin = rowOrigin, outAddress = outRow;
             int ix0 = -d.Pl;
-            for (int x = 0; x < d.Ow; x++, origin += d.SxStep, ix0 += d.Sx, outAddress += d.OutXStep, resAddress += d.ResPixStep)
+            // Positions run in groups of G segments (G = 1 without): one group's beats compute
+            // all of them, segment g on lanes [g S/G, (g+1) S/G) (docs/engine.md "Segments").
+            for (int x = 0; x < d.Ow; x += segments)
             {
-                Array.Clear(_cross);
-                Array.Clear(_laneCorr);
-                Array.Clear(_max);
-                long corr = 0, bsum = 0, beats = 0, insideTaps = 0;
-                int wAddress = tile.Wb;
-                long tapRow = origin;
-                int iy = iy0;
-                for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
+                long beats = 0, w = 0;
+                for (int g = 0; g < segments && x + g < d.Ow; g++)
                 {
-                    long tap = tapRow;
-                    int ix = ix0;
-                    for (int kx = 0; kx < d.Kw; kx++, tap += d.DxStep, ix += d.Dx)
-                    {
-                        bool inside = iy >= 0 && iy < d.InH && ix >= 0 && ix < d.InW;
-                        if (inside) insideTaps++;
-                        // Act x act product: the broadcast element of this tap and output position, one cycle per plane.
-                        long bval = 0;
-                        if (d.Bcast == 1)
-                        {
-                            bval = Broadcast(d, ky * d.Kw + kx, y * d.Ow + x);
-                            bsum += bval;
-                            beats += d.BcK;
-                        }
-                        long block = tap + tile.CbOff;
-                        for (int j = 0; j < tile.Ncb; j++, block += d.InCbStep, wAddress++)
-                        {
-                            for (int c = 0; c < _per; c++)
-                                mask[c] = (j == 0 ? fromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? belowHi[c] : _full[c]);
-                            var weights = d.Ones == 1 ? ones : _wm[wAddress];
-                            long plane = block;
-                            for (int p = 0; p < d.InK; p++, plane++)
-                            {
-                                var word = inside ? _fm[plane] : padWord;
-                                long pcAct = 0;
-                                Array.Clear(pcWeight);
-                                for (int c = 0; c < _per; c++)
-                                {
-                                    ulong act = word[c] & mask[c];
-                                    pcAct += BitOperations.PopCount(act);
-                                    for (int i = 0; i < tile.Active; i++)
-                                        pcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
-                                }
-                                // The sign plane of an I(w) input counts negative (in_signed).
-                                int sign = d.InSigned == 1 && p == d.InK - 1 ? -1 : 1;
-                                corr += sign * (pcAct << p);
-                                for (int i = 0; i < tile.Active; i++)
-                                {
-                                    long term = d.Bcast == 1 ? (pcWeight[i] != 0 ? bval : 0) : pcWeight[i];
-                                    _cross[i] += sign * (term << p);
-                                    // Lane mode: PE i's own correction, from its input lane.
-                                    if (d.LaneMode == 1)
-                                        _laneCorr[i] += sign * ((long)(WideBits.Get(word, tile.LaneLo + i, 1) & WideBits.Get(mask, tile.LaneLo + i, 1)) << p);
-                                }
-                                beats++;
-                            }
-                            // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
-                            if (d.PoolMax == 1)
-                                for (int i = 0; i < tile.Active; i++)
-                                {
-                                    if (inside) _max[i] = Math.Max(_max[i], _cross[i]);
-                                    _cross[i] = 0;
-                                }
-                        }
-                    }
+                    beats = Accumulate(d, tile, t, origin, iy0, ix0, y, x + g, g * (_s >> d.SegLog2));
+                    // inside_count: the correction is the number of inside taps (a padded B sum pool).
+                    w = WriteBack(d, tile, d.InsideCount == 1 ? t.InsideTaps : t.Corr, t.Bsum, outAddress, resAddress + g * d.ResPixStep, t.WriteMask, t.Data);
+                    origin += d.SxStep;
+                    ix0 += d.Sx;
+                    outAddress += d.OutXStep;
                 }
-                // inside_count: the correction is the number of inside taps (a padded B sum pool).
-                long w = WriteBack(d, tile, d.InsideCount == 1 ? insideTaps : corr, bsum, outAddress, resAddress, writeMask, data);
-                // The write-back unit works on this position while the beats of the next one run:
-                // positions start every max(beats, W) cycles; the last one adds its drain, the cycle
+                // The residual walk is contiguous over the tile's positions: a row's last group
+                // (which may be short) moves it by res_tail_step, the others by G positions.
+                resAddress += x + segments >= d.Ow ? d.ResTailStep : (long)d.ResPixStep << d.SegLog2;
+                // The write-back unit works on this group while the beats of the next one run:
+                // groups start every max(beats, W) cycles; the last one adds its drain, the cycle
                 // that forms acc, and its write-back.
-                cycles += y == d.Oh - 1 && x == d.Ow - 1 ? beats + 2 + w : Math.Max(beats, w);
+                cycles += y == d.Oh - 1 && x + segments >= d.Ow ? beats + 2 + w : Math.Max(beats, w);
             }
         }
         return cycles;
+    }
+
+    /// <summary>Per-tile constants and per-position sums shared by <see cref="Accumulate"/> and the write-back.</summary>
+    private sealed class TileState
+    {
+        public readonly ulong[] FromLo, BelowHi, WriteMask, Mask, Data, Act, PadWord;
+        public readonly long[] PcWeight;
+        public readonly ulong[][] Ones;
+        public long Corr, Bsum, InsideTaps;
+
+        public TileState(LayerDescriptor d, TileDescriptor tile, EngineMachine m)
+        {
+            FromLo = m.LaneRange(tile.LaneLo, m._s);
+            BelowHi = m.LaneRange(0, tile.LaneHi);
+            // One lane per stored channel: Active / G pooled values from lane0.
+            WriteMask = m.LaneRange(tile.Lane0, tile.Lane0 + (tile.Active >> d.XcpLog2));
+            Mask = new ulong[m._per];
+            Data = new ulong[m._per];
+            Act = new ulong[m._per];
+            PcWeight = new long[m._p];
+            PadWord = d.PadOne == 1 ? m._pad1 : m._pad0;
+            // All-ones weights (ones): PE i's weight word is its own lane alone; no weight memory read.
+            Ones = new ulong[m._p][];
+            for (int i = 0; i < m._p; i++) Ones[i] = m.LaneRange(tile.LaneLo + i, Math.Min(tile.LaneLo + i + 1, m._s));
+        }
+    }
+
+    /// <summary>
+    /// The beats of output position (y, x) whose window origin is <paramref name="origin"/> /
+    /// (<paramref name="iy0"/>, <paramref name="ix0"/>): the PE sums, the corrections and the
+    /// broadcast sum, with the act lanes moved up by <paramref name="segmentLane"/> (segment g
+    /// of a group; 0 without segments). Returns the beats.
+    /// </summary>
+    private long Accumulate(LayerDescriptor d, TileDescriptor tile, TileState t, long origin, int iy0, int ix0, int y, int x, int segmentLane)
+    {
+        Array.Clear(_cross);
+        Array.Clear(_laneCorr);
+        Array.Clear(_max);
+        long corr = 0, bsum = 0, beats = 0, insideTaps = 0;
+        int wAddress = tile.Wb;
+        long tapRow = origin;
+        int iy = iy0;
+        for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
+        {
+            long tap = tapRow;
+            int ix = ix0;
+            for (int kx = 0; kx < d.Kw; kx++, tap += d.DxStep, ix += d.Dx)
+            {
+                bool inside = iy >= 0 && iy < d.InH && ix >= 0 && ix < d.InW;
+                if (inside) insideTaps++;
+                // Act x act product: the broadcast element of this tap and output position, one cycle per plane.
+                long bval = 0;
+                if (d.Bcast == 1)
+                {
+                    bval = Broadcast(d, ky * d.Kw + kx, y * d.Ow + x);
+                    bsum += bval;
+                    beats += d.BcK;
+                }
+                long block = tap + tile.CbOff;
+                for (int j = 0; j < tile.Ncb; j++, block += d.InCbStep, wAddress++)
+                {
+                    for (int c = 0; c < _per; c++)
+                        t.Mask[c] = (j == 0 ? t.FromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? t.BelowHi[c] : _full[c]);
+                    var weights = d.Ones == 1 ? t.Ones : _wm[wAddress];
+                    long plane = block;
+                    for (int p = 0; p < d.InK; p++, plane++)
+                    {
+                        var word = inside ? _fm[plane] : t.PadWord;
+                        for (int c = 0; c < _per; c++) t.Act[c] = word[c] & t.Mask[c];
+                        if (segmentLane > 0) ShiftUp(t.Act, segmentLane);
+                        long pcAct = 0;
+                        Array.Clear(t.PcWeight);
+                        for (int c = 0; c < _per; c++)
+                        {
+                            ulong act = t.Act[c];
+                            pcAct += BitOperations.PopCount(act);
+                            for (int i = 0; i < tile.Active; i++)
+                                t.PcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
+                        }
+                        // The sign plane of an I(w) input counts negative (in_signed).
+                        int sign = d.InSigned == 1 && p == d.InK - 1 ? -1 : 1;
+                        corr += sign * (pcAct << p);
+                        for (int i = 0; i < tile.Active; i++)
+                        {
+                            long term = d.Bcast == 1 ? (t.PcWeight[i] != 0 ? bval : 0) : t.PcWeight[i];
+                            _cross[i] += sign * (term << p);
+                            // Lane mode: PE i's own correction, from its input lane.
+                            if (d.LaneMode == 1)
+                                _laneCorr[i] += sign * ((long)WideBits.Get(t.Act, tile.LaneLo + i, 1) << p);
+                        }
+                        beats++;
+                    }
+                    // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
+                    if (d.PoolMax == 1)
+                        for (int i = 0; i < tile.Active; i++)
+                        {
+                            if (inside) _max[i] = Math.Max(_max[i], _cross[i]);
+                            _cross[i] = 0;
+                        }
+                }
+            }
+        }
+        t.Corr = corr;
+        t.Bsum = bsum;
+        t.InsideTaps = insideTaps;
+        return beats;
+    }
+
+    /// <summary>Moves every lane of an S-bit word up by <paramref name="by"/> lanes (bits past S are dropped).</summary>
+    private void ShiftUp(ulong[] word, int by)
+    {
+        var copy = (ulong[])word.Clone();
+        Array.Clear(word);
+        for (int l = 0; l + by < _s; l++)
+            if (WideBits.Get(copy, l, 1) == 1) WideBits.Set(word, l + by, 1, 1);
     }
 
     /// <summary>

@@ -119,7 +119,8 @@ public static class BuildImages
     /// <summary>
     /// word(tile, ky, kx, j) = wb + (ky * KW + kx) * NCB + j; bit i * S + l is the stored weight
     /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
-    /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input).
+    /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input). With G
+    /// segments lane l holds the weight of lane l mod (S / G): every segment the same.
     /// </summary>
     private static MemoryImage WeightImage(ScheduledProgram program)
     {
@@ -134,6 +135,8 @@ public static class BuildImages
             foreach (var part in layer.Parts)
             {
                 int kh = part.Descriptor.Kh, kw = part.Descriptor.Kw;
+                // With G segments every run of S / G lanes holds the same weights (one position each).
+                int run = s >> part.Descriptor.SegLog2;
                 foreach (var tile in part.Tiles)
                     for (int ky = 0; ky < kh; ky++)
                         for (int kx = 0; kx < kw; kx++)
@@ -149,7 +152,7 @@ public static class BuildImages
                                     }
                                     for (int l = 0; l < s; l++)
                                     {
-                                        int ic = (tile.CbLo + j) * s + l;
+                                        int ic = (tile.CbLo + j) * s + l % run;
                                         if (ic >= tile.InLo && ic < tile.InHi && dot.WeightBit(offsets, tile.Oc0 + i, ic - tile.InLo, ky, kx))
                                             WideBits.Set(word, i * s + l, 1, 1);
                                     }

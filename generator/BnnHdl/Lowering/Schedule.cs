@@ -50,7 +50,10 @@ public static class Schedule
                     tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
                 bool end = k == words.Count - 1;
-                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count);
+                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count)
+                    with { SegLog2 = Segmentation.ChooseLog2(layer, part, tiles, inRegion, outRegion, resRegion, config) };
+                // The residual walk after a row's last group of G positions (short when G does not divide OW).
+                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Segments * descriptor.Segments) };
                 if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;

@@ -27,6 +27,25 @@ public sealed class EngineConfigTests
         Assert.Equal(message, e.Message);
     }
 
+    [Theory]
+    [InlineData(3, 1, "engine configuration 64x64 (P x S): segments must be a power of two")]
+    [InlineData(128, 1, "engine configuration 64x64 (P x S): segments must divide S")]
+    [InlineData(4, 3, "engine configuration 64x64 (P x S): banks must be a power of two up to 64")]
+    [InlineData(0, 128, "engine configuration 64x64 (P x S): segments must be a power of two; banks must be a power of two up to 64")]
+    public void Rejects_invalid_segments_and_banks_with_one_line(int segments, int banks, string message)
+    {
+        var e = Assert.Throws<BnnHdlException>(() => new EngineConfig(64, 64, segments: segments, banks: banks));
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void Names_segments_and_banks_only_when_used()
+    {
+        Assert.Equal("64x64", new EngineConfig(64, 64).ToString());
+        Assert.Equal("64x64 segments 4 banks 8", new EngineConfig(64, 64, segments: 4, banks: 8).ToString());
+        Assert.Equal("4x8 banks 2", new EngineConfig(4, 8, banks: 2).ToString());
+    }
+
     [Fact]
     public void Parses_the_option_spelling()
     {

@@ -58,7 +58,7 @@ public sealed class RandomResidualAddTests
     }
 
     /// <summary>A residual tensor, a same-shape Conv2d or Linear, the Add in a random order, and a threshold or none.</summary>
-    private static (Graph Graph, string Description) RandomResidualLayer(SeededRandom r)
+    internal static (Graph Graph, string Description) RandomResidualLayer(SeededRandom r)
     {
         var inType = AnyQuantized(r);
         int c = Between(r, 1, 12), h = Between(r, 1, 6), w = Between(r, 1, 6);

@@ -1,0 +1,39 @@
+using BnnHdl.Engine;
+
+namespace BnnHdl.Lowering;
+
+/// <summary>
+/// How many output positions one beat of a dense layer computes (docs/engine.md
+/// "Segments"). A layer whose groups have few input channels leaves most lanes idle; with G
+/// segments each PE's S lanes split into G runs of S / G, run g working on output position
+/// x + g of the same row: G words are read per beat (the same tap, plane and block of G
+/// neighbouring input positions) and G positions are written per write cycle. The largest G
+/// that satisfies every condition is taken; G = 1 is v1.
+/// </summary>
+public static class Segmentation
+{
+    /// <summary>log2 G for one program word of a layer whose tiles are already cut.</summary>
+    public static int ChooseLog2(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles,
+        FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config)
+    {
+        var dot = layer.Dot;
+        // Neighbouring outputs must read neighbouring inputs (stride 1) and write neighbouring
+        // words (no strided output grid); lane-mode work and act x act products have their own paths.
+        if (config.Segments == 1 || dot.Mode != DotMode.Dense || dot.Broadcast is not null
+            || part.Stride.X != 1 || part.Out.Sx != 1 || part.Out.W < 2 || tiles.Count == 0)
+            return 0;
+        // Every tile reads lanes 0 .. ICg-1 of one block, so segment g's lanes are word g's lanes 0 .. S/G-1.
+        int widest = tiles.Max(t => t.InHi - t.InLo);
+        if (tiles.Any(t => t.Ncb != 1 || t.LaneLo != 0)) return 0;
+        int log2 = 0;
+        while ((2 << log2) <= config.Segments && widest <= config.S >> (log2 + 1)
+               && Fits(2 << log2, inR.Planes, config) && Fits(2 << log2, outR.Planes, config)
+               && (resR is null || Fits(2 << log2, resR.Planes, config))
+               && (1 << log2) < part.Out.W)
+            log2++;
+        return log2;
+    }
+
+    /// <summary>G positions of K planes each span (G - 1) * K + 1 words, which one access of B words must cover.</summary>
+    private static bool Fits(int g, int planes, EngineConfig config) => (g - 1) * planes + 1 <= config.Banks;
+}

@@ -1,0 +1,69 @@
+// bnn_fm_banks: feature memory read and written BANKS consecutive words at a time.
+//
+// An access at addr covers words addr .. addr + BANKS - 1, so its words always lie in
+// distinct banks (bank = address mod BANKS): a physical implementation maps the array onto
+// BANKS dual-port macros and rotates the words by addr mod BANKS, one word per macro per
+// port and cycle. This behavioural model keeps one flat array `mem` instead, so that
+// $readmemh and the harnesses that read u_fm.mem[a] see the memory the emitter lays out.
+// Otherwise it is bnn_sram widened: synchronous reads, read-before-write on both ports, and
+// a per-bit mask shared by the written words. A word at or beyond DEPTH reads as zero and
+// is never written, so an access may start anywhere up to the last word without the
+// memory being padded past DEPTH. BANKS must be a power of two: the port widths are
+// DW << log2(BANKS), as the sources never multiply.
+module bnn_fm_banks #(
+  parameter integer DW    = 8,    // bits per word
+  parameter integer BANKS = 1,    // words per access, a power of two >= 1
+  parameter integer DEPTH = 16,   // words
+  parameter integer ABITS = 4,    // address bits
+  parameter         INIT  = ""    // $readmemh image of the words (the rest read as zero)
+) (
+  input  wire                               clk,
+  input  wire [ABITS-1:0]                   a_addr,
+  output reg  [(DW << $clog2(BANKS))-1:0]   a_rdata,  // word i = mem[a_addr + i] of the previous cycle
+  input  wire [ABITS-1:0]                   b_addr,
+  input  wire                               we,
+  input  wire [BANKS-1:0]                   wen,      // word i is written iff we & wen[i]
+  input  wire [(DW << $clog2(BANKS))-1:0]   wdata,    // word i at bits [i x DW +: DW], as in both rdata
+  input  wire [DW-1:0]                      wmask,    // per-bit, the same for every written word
+  output reg  [(DW << $clog2(BANKS))-1:0]   b_rdata   // word i = mem[b_addr + i] of the previous cycle (old word)
+);
+  reg [DW-1:0] mem [0:DEPTH-1];
+
+  // Bit offset of word `w` (w x DW) by repeated addition.
+  function integer at(input integer w);
+    integer k;
+    begin
+      at = 0;
+      for (k = 0; k < w; k = k + 1) at = at + DW;
+    end
+  endfunction
+
+  integer k;
+  initial begin
+    for (k = 0; k < DEPTH; k = k + 1) mem[k] = {DW{1'b0}};
+    if (INIT != "") $readmemh(INIT, mem);
+  end
+
+  // Word i's address in 32 bits, so that addr + i does not wrap past ABITS back into the
+  // memory; and word i's write data.
+  wire [31:0]   a_word [0:BANKS-1];
+  wire [31:0]   b_word [0:BANKS-1];
+  wire [DW-1:0] wd     [0:BANKS-1];
+  genvar g;
+  generate
+    for (g = 0; g < BANKS; g = g + 1) begin : g_word
+      assign a_word[g] = 32'(a_addr) + g;
+      assign b_word[g] = 32'(b_addr) + g;
+      assign wd[g]     = wdata[at(g) +: DW];
+    end
+  endgenerate
+
+  integer i;
+  always @(posedge clk)
+    for (i = 0; i < BANKS; i = i + 1) begin
+      if (we && wen[i] && b_word[i] < DEPTH)
+        mem[b_word[i][ABITS-1:0]] <= (mem[b_word[i][ABITS-1:0]] & ~wmask) | (wd[i] & wmask);
+      b_rdata[at(i) +: DW] <= b_word[i] < DEPTH ? mem[b_word[i][ABITS-1:0]] : {DW{1'b0}};
+      a_rdata[at(i) +: DW] <= a_word[i] < DEPTH ? mem[a_word[i][ABITS-1:0]] : {DW{1'b0}};
+    end
+endmodule

@@ -1,0 +1,61 @@
+using BnnHdl.Engine;
+using BnnHdl.Lowering;
+using BnnHdl.Quant;
+using static BnnHdl.Tests.Reference.RandomCases;
+
+namespace BnnHdl.Tests.Engine;
+
+/// <summary>
+/// Segments (docs/engine.md "Segments"): the random single layers of
+/// <see cref="RandomConvTests"/> and <see cref="RandomResidualAddTests"/> on engines whose
+/// beats may compute several output positions, bit-exact and cycle-exact, and enough of
+/// those layers really segmented (a test that never segments would prove nothing).
+/// </summary>
+public sealed class RandomSegmentTests
+{
+    private static readonly EngineConfig[] Configs =
+        [new(4, 8, segments: 2, banks: 16), new(16, 32, segments: 4, banks: 16), new(64, 64, segments: 4, banks: 8),
+         new(8, 96, segments: 4, banks: 4), new(2, 8, segments: 8, banks: 64)];
+
+    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 48).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Random_layer_equals_the_reference_with_segments(int index)
+    {
+        var r = SeededRandom.For(1000 + index, "engine conv case");
+        var (g, description) = RandomConvTests.RandomLayer(r);
+        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in Configs)
+            EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
+    }
+
+    public static IEnumerable<object[]> ResidualCases() => Enumerable.Range(0, 24).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(ResidualCases))]
+    public void Random_residual_layer_equals_the_reference_with_segments(int index)
+    {
+        var r = SeededRandom.For(4000 + index, "engine residual case");
+        var (g, description) = RandomResidualAddTests.RandomResidualLayer(r);
+        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in Configs)
+            EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
+    }
+
+    [Fact]
+    public void Many_random_layers_run_segmented()
+    {
+        var used = new Dictionary<int, int>();
+        var graphs = Enumerable.Range(0, 48).Select(i => RandomConvTests.RandomLayer(SeededRandom.For(1000 + i, "engine conv case")).Graph)
+            .Concat(Enumerable.Range(0, 24).Select(i => RandomResidualAddTests.RandomResidualLayer(SeededRandom.For(4000 + i, "engine residual case")).Graph));
+        foreach (var g in graphs)
+        {
+            foreach (var config in Configs)
+                foreach (var d in LoweringPipeline.Lower(g, config).Layers.SelectMany(l => l.Descriptors))
+                    used[d.Segments] = used.GetValueOrDefault(d.Segments) + 1;
+        }
+        string seen = string.Join(", ", used.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} with G = {kv.Key}"));
+        Assert.True(used.GetValueOrDefault(2) >= 40 && used.GetValueOrDefault(4) >= 10 && used.GetValueOrDefault(8) >= 2, seen);
+    }
+}
