@@ -17,6 +17,13 @@
 // element read from FM before each tap's beats), strided output grids (out_x_step,
 // out_y_step) and layers of several program words (end_layer).
 //
+// Segments (docs/engine.md "Segments"): a dense layer with few input channels per group
+// may compute G = 2^seg_log2 neighbouring output positions per beat: FM port A returns FB
+// consecutive words, segment g takes word g x in_k (the same tap of position x + g) onto
+// lanes [g S/G, (g+1) S/G), each PE keeps G sums, each segment has its own write-back, and
+// port B writes the G positions' words of a plane (and reads their residual planes) in one
+// cycle. G = 1 (and SEGS = FB = 1) is the plain engine.
+//
 // Descriptor fields are read straight from the ROM output registers: a ROM's data stays
 // valid while its address is held, and the engine holds pc (program) and tt_ptr (tile
 // table) for the whole layer / tile. Field positions come from bnn_params.vh
@@ -44,7 +51,9 @@ module bnn_engine #(
   parameter integer WM_W  = 32,  // weight word width = P x S
   parameter integer TM_W  = 132, // threshold word width = P x (TS x TW + 1)
   parameter integer LID_W = 8,   // width of layer_id (= PM_LAYER_ID_W)
-  parameter integer LCW   = 32   // width of the per-layer cycle counter
+  parameter integer LCW   = 32,  // width of the per-layer cycle counter
+  parameter integer SEGS  = 1,   // most segments (output positions per beat), a power of two
+  parameter integer FB    = 1    // FM words per access (consecutive, one per bank), a power of two
 ) (
   input  wire                  clk,
   input  wire                  rst,          // synchronous, active high
@@ -60,14 +69,16 @@ module bnn_engine #(
   output wire [TT_AW-1:0]      tt_addr,
   input  wire [TT_W-1:0]       tt_rdata,
   // feature memory FM, two ports: A reads the beats, B serves the write-back (residual
-  // reads, masked writes)
-  output wire [FM_AW-1:0]      fm_a_addr,
-  input  wire [S-1:0]          fm_a_rdata,
-  output wire [FM_AW-1:0]      fm_b_addr,
-  output wire                  fm_we,
-  output wire [S-1:0]          fm_wdata,
-  output wire [S-1:0]          fm_wmask,
-  input  wire [S-1:0]          fm_b_rdata,
+  // reads, masked writes); each access covers FB consecutive words (word i at bits
+  // [i x S +: S]), written words selected by fm_wen, all with the same lane mask
+  output wire [FM_AW-1:0]             fm_a_addr,
+  input  wire [(S << $clog2(FB))-1:0] fm_a_rdata,
+  output wire [FM_AW-1:0]             fm_b_addr,
+  output wire                         fm_we,
+  output wire [FB-1:0]                fm_wen,
+  output wire [(S << $clog2(FB))-1:0] fm_wdata,
+  output wire [S-1:0]                 fm_wmask,
+  input  wire [(S << $clog2(FB))-1:0] fm_b_rdata,
   // weight memory WM: one S-bit weight word per PE (PE i at lane i)
   output wire [WM_AW-1:0]      wm_addr,
   input  wire [WM_W-1:0]       wm_rdata,
@@ -98,12 +109,20 @@ module bnn_engine #(
   localparam integer PW    = PM_IN_K_W;        // input plane index
   localparam integer XIW   = $clog2(XW);       // bit index into the accumulator
   localparam integer QIW   = $clog2(QW);       // bit index into a threshold count
+  localparam integer OPW   = XIW > QIW ? XIW : QIW;  // output plane index into either
   // A broadcast element has at most 2^PM_BC_K_W - 1 planes; wider than AW it would only wrap.
   localparam integer BW0   = (1 << PM_BC_K_W) - 1;
   localparam integer BW    = BW0 > AW ? AW : BW0;
   // Lane index within an FM word (as wide as the bc_lane0 field, which holds one).
   localparam integer LNW0  = S > 1 ? $clog2(S) : 1;
   localparam integer LNW   = LNW0 > PM_BC_LANE0_W ? LNW0 : PM_BC_LANE0_W;
+  // Segments: log2 of the most, and the width of a position-group count (x + G stays
+  // below 3 OW: the lowering takes G < 2 OW).
+  localparam integer SL2   = $clog2(SEGS);
+  localparam integer XGW   = PM_OW_W + 2;
+  // Word index within an FM access (g x in_k, g x out_k, g x res_k for g < SEGS).
+  localparam integer WIW   = (PM_IN_K_W > PM_OUT_K_W ? (PM_IN_K_W > PM_RES_K_W ? PM_IN_K_W : PM_RES_K_W)
+                                                     : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + SL2 + 1;
 
   // ---------------------------------------------------------------------------------
   // Descriptor fields (program word: valid from ST_LLAT to the layer's last cycle;
@@ -164,6 +183,8 @@ module bnn_engine #(
   wire [PM_BCORR_W-1:0]        f_bcorr        = pm_rdata[PM_BCORR_LSB        +: PM_BCORR_W];
   wire [PM_SBC_W-1:0]          f_sbc          = pm_rdata[PM_SBC_LSB          +: PM_SBC_W];
   wire [PM_INSIDE_COUNT_W-1:0] f_inside_count = pm_rdata[PM_INSIDE_COUNT_LSB +: PM_INSIDE_COUNT_W];
+  wire [PM_SEG_LOG2_W-1:0]     f_seg_log2     = pm_rdata[PM_SEG_LOG2_LSB     +: PM_SEG_LOG2_W];
+  wire [PM_RES_TAIL_STEP_W-1:0] f_res_tail_step = pm_rdata[PM_RES_TAIL_STEP_LSB +: PM_RES_TAIL_STEP_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
@@ -267,7 +288,8 @@ module bnn_engine #(
   reg  [PM_BC_K_W-1:0]    bq;          // element plane being read
 
   // Beat pipeline: what the data arriving this cycle belongs to.
-  reg                     d_valid, d_first, d_pad;
+  reg                     d_valid, d_first;
+  reg  [SEGS-1:0]         d_pads;      // per segment: its input position is padding
   reg                     d_neg;       // the beat is the sign plane of a signed input
   reg                     d_tap_first, d_tap_last;
   reg                     d_bvalid;    // a broadcast element plane arrives this cycle
@@ -287,10 +309,12 @@ module bnn_engine #(
   wire b_last     = b == f_ncb_k - 1'b1;
   wire kx_last    = kx == f_kw - 1'b1;
   wire ky_last    = ky == f_kh - 1'b1;
-  wire x_last     = x == f_ow - 1'b1;
+  // A position group is G = 2^seg_log2 positions of a row (the last may be short).
+  wire [XGW-1:0] x_step = XGW'(1) << f_seg_log2;
+  wire x_last     = {2'b00, x} + x_step >= XGW'(f_ow);
   wire y_last     = y == f_oh - 1'b1;
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
-  wire wb_x_last  = wb_x == f_ow - 1'b1;
+  wire wb_x_last  = {2'b00, wb_x} + x_step >= XGW'(f_ow);
   wire op_last    = op == f_out_k - 1'b1;
   wire rp_last    = rp == f_res_k - 1'b1;
   wire bq_last    = bq == f_bc_k - 1'b1;
@@ -312,14 +336,14 @@ module bnn_engine #(
   wire             new_tile = state == ST_TLAT;
   wire             new_row  = new_tile | x_last;
   wire [PM_OH_W-1:0] nx_y   = new_tile ? {PM_OH_W{1'b0}} : (x_last ? y + 1'b1 : y);
-  wire [PM_OW_W-1:0] nx_x   = new_row ? {PM_OW_W{1'b0}} : x + 1'b1;
+  wire [PM_OW_W-1:0] nx_x   = new_row ? {PM_OW_W{1'b0}} : x + PM_OW_W'(x_step);
   wire [CW-1:0]    nx_iy0   = new_tile ? neg_pt : (x_last ? iy0 + CW'(f_sy) : iy0);
-  wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + CW'(f_sx);
+  wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + (CW'(f_sx) << f_seg_log2);
   // Origin (-pt, -pl) of the input region, shifted to the tile's first channel block.
   wire [FM_AW-1:0] org_addr = FM_AW'(f_in_base) - FM_AW'(f_pad_step) + FM_AW'(f_cb_off);
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
-  wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + FM_AW'(f_sx_step);
+  wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + (FM_AW'(f_sx_step) << f_seg_log2);
   // Broadcast element channel: the next lane, wrapping into the next block (bc_cb_step words on)
   // (the lowering makes bc_lane0 < S, so no division is needed).
   wire             per_tap     = f_bc_per_tap != 0;
@@ -337,9 +361,16 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Pad detection and lane mask of the current beat
   // ---------------------------------------------------------------------------------
-  wire pad_now = iy[CW-1] | ix[CW-1]
-               | ($signed(iy) >= $signed(CW'(f_in_h)))
-               | ($signed(ix) >= $signed(CW'(f_in_w)));
+  // Segment g reads input column ix + g (same row): each segment has its own pad test.
+  wire row_out = iy[CW-1] | ($signed(iy) >= $signed(CW'(f_in_h)));
+  wire [SEGS-1:0] pad_segs;
+  genvar sg;
+  generate
+    for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_seg_pad
+      wire [CW-1:0] ixg = ix + CW'(sg);
+      assign pad_segs[sg] = row_out | ixg[CW-1] | ($signed(ixg) >= $signed(CW'(f_in_w)));
+    end
+  endgenerate
   // Lane l of block j is a real input of the group iff it is not below lane_lo in the
   // first block and not at or above lane_hi in the last block (only those two blocks
   // of a group's range can be partial). The two limits are thermometer masks made by
@@ -455,14 +486,17 @@ module bnn_engine #(
       out_pos <= FM_AW'(f_out_base) + FM_AW'(f_out_off);
       res_pos <= FM_AW'(f_res_base) + FM_AW'(f_res_off);
     end else if (wb_finish) begin
-      res_pos <= res_pos + FM_AW'(f_res_pix_step);
+      // The residual walk is contiguous over the tile's positions: a row's last group
+      // (which may be short) moves it by res_tail_step, the others by G positions.
       if (wb_x_last) begin
+        res_pos <= res_pos + FM_AW'(f_res_tail_step);
         wb_x    <= {PM_OW_W{1'b0}};
         out_row <= out_row + FM_AW'(f_out_y_step);
         out_pos <= out_row + FM_AW'(f_out_y_step);
       end else begin
-        wb_x    <= wb_x + 1'b1;
-        out_pos <= out_pos + FM_AW'(f_out_x_step);
+        res_pos <= res_pos + (FM_AW'(f_res_pix_step) << f_seg_log2);
+        wb_x    <= wb_x + PM_OW_W'(x_step);
+        out_pos <= out_pos + (FM_AW'(f_out_x_step) << f_seg_log2);
       end
     end
   end
@@ -587,25 +621,85 @@ module bnn_engine #(
     d_tap_last  <= b_last;
     d_first <= first_beat;
     d_plane <= p;
-    d_pad   <= pad_now;
+    d_pads  <= pad_segs;
     d_mask  <= lane_mask;
   end
 
   // ---------------------------------------------------------------------------------
-  // Datapath: P PEs, the shared correction popcount, the broadcast element
+  // Datapath: the segments' input words, P PEs, the shared corrections, the broadcast element
   // ---------------------------------------------------------------------------------
-  // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
-  // only the group's real lanes.
-  wire [S-1:0] act = (d_pad ? {S{f_pad_one}} : fm_a_rdata) & d_mask;
+  // Word g x k of an FM access (k = in_k, out_k or res_k): segment g's word, by repeated
+  // addition of k (no multiplier). Words of segments past G are never used.
+  localparam integer FBS = S << $clog2(FB);
+  wire [FBS-1:0] a_words = fm_a_rdata;
+  // Word idx of an access (0 past its FB words).
+  function [S-1:0] word_at(input [FBS-1:0] words, input [WIW-1:0] idx);
+    integer k;
+    begin
+      word_at = {S{1'b0}};
+      for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
+    end
+  endfunction
+  wire [WIW-1:0] in_k_w  = WIW'(f_in_k);
+  wire [WIW-1:0] out_k_w = WIW'(f_out_k);
+  wire [WIW-1:0] res_k_w = WIW'(f_res_k);
+  wire [lane_offset(SEGS, S)-1:0] seg_srcs;   // segment g's input word (pad word when padded), masked
+  genvar g;
+  generate
+    for (g = 0; g < SEGS; g = g + 1) begin : g_seg_in
+      wire [WIW-1:0] a_idx, out_idx, res_idx;
+      if (g == 0) begin : g_base
+        assign a_idx   = {WIW{1'b0}};
+        assign out_idx = {WIW{1'b0}};
+        assign res_idx = {WIW{1'b0}};
+      end else begin : g_next
+        assign a_idx   = g_seg_in[g - 1].a_next_unused;
+        assign out_idx = g_seg_in[g - 1].out_next_unused;
+        assign res_idx = g_seg_in[g - 1].res_next_unused;
+      end
+      // The next segment's indices (the last segment's go nowhere, hence the names).
+      wire [WIW-1:0] a_next_unused   = a_idx + in_k_w;
+      wire [WIW-1:0] out_next_unused = out_idx + out_k_w;
+      wire [WIW-1:0] res_next_unused = res_idx + res_k_w;
+      wire [S-1:0] a_word   = word_at(a_words, a_idx);
+      wire [S-1:0] res_word = word_at(fm_b_rdata, res_idx);
+      // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
+      // only the group's real lanes.
+      assign seg_srcs[lane_offset(g, S) +: S] = (d_pads[g] ? {S{f_pad_one}} : a_word) & d_mask;
+    end
+  endgenerate
 
-  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs.
-  localparam integer SCW = $clog2(S + 1);
-  wire [SCW-1:0] act_count;
-  wire [AW-1:0]  corr, corr_next_unused;
-  bnn_popcount #(.N(S)) u_corr_popcount (.bits(act), .count(act_count));
-  bnn_accum #(.CW(SCW), .AW(AW), .PW(PW)) u_corr_accum (
-    .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .count(act_count),
-    .next(corr_next_unused), .acc(corr));
+  // The act lanes: with 2^m segments run g (lanes [g S/2^m +: S/2^m]) is segment g's word's
+  // first S/2^m lanes (the lowering puts a segmented group on lanes 0 .. S/G - 1 of one block).
+  wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
+  assign act_modes[S-1:0] = seg_srcs[S-1:0];
+  genvar mm;
+  generate
+    for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_act_mode
+      for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
+        assign act_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] =
+          seg_srcs[lane_offset(g, S) +: (S >> mm)];
+      end
+    end
+  endgenerate
+  function [S-1:0] act_of(input [lane_offset(SL2 + 1, S)-1:0] modes, input [PM_SEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      act_of = {S{1'b0}};
+      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) act_of = modes[lane_offset(k, S) +: S];
+    end
+  endfunction
+  wire [S-1:0] act = act_of(act_modes, f_seg_log2);
+  wire d_pad = d_pads[0];
+
+  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs;
+  // with segments one per segment: a PE whose weights are all ones.
+  wire [lane_offset(SEGS, AW)-1:0] corrs;
+  wire [AW-1:0] corr = corrs[AW-1:0];
+  wire [AW-1:0] corr_next_unused;
+  bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
+    .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(act), .wgt({S{1'b1}}),
+    .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs));
   wire lane_mode = f_lane_mode != 0;
   wire pool_max  = f_pool_max != 0;
   wire ones      = f_ones != 0;
@@ -616,7 +710,7 @@ module bnn_engine #(
   // of the word); bsum = sum of the elements over the taps, shared by all PEs.
   reg  [BW-1:0] bval;
   reg  [AW-1:0] bsum;
-  wire          bbit = |(fm_a_rdata & ({{(S-1){1'b0}}, 1'b1} << d_blane));
+  wire          bbit = |(a_words[S-1:0] & ({{(S-1){1'b0}}, 1'b1} << d_blane));
   always @(posedge clk) begin
     if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
     if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
@@ -633,34 +727,27 @@ module bnn_engine #(
   wire [P-1:0]  act_own = P'(act >> f_lane_lo);
   wire [S-1:0]  own_one = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
 
-  wire [P-1:0] out_bits;      // bit `op` of each stored lane's output value
-  wire [P-1:0] raw_bits;      // bit `op` of each PE's raw accumulator
-  localparam integer QALL = lane_offset(P, QW);
   // TM lane of one PE: TS values of TW bits, then the direction bit.
-  localparam integer TML     = lane_offset(TS, TW) + 1;
-  wire [QALL-1:0] q_all;      // each PE's thresholded value q, PE i at lane i
-  wire [QALL-1:0] pooled;     // each stored lane's (pooled) value
+  localparam integer TML  = lane_offset(TS, TW) + 1;
+  localparam integer QALL = lane_offset(P, QW);
+  localparam integer PAW  = lane_offset(P, AW);
+  localparam integer PXW  = lane_offset(P, XW);
   // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
   wire [TT_ACTIVE_W-1:0] stored = f_active >> f_xcp_log2;
   wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
-
-  // Residual lanes of this tile: PE i reads lane res_lane0 + i (channel oc0 + i). In I(w)
-  // the top plane counts negative. A gate (ew_op) is one plane: U(1) zeroes acc where it
-  // is 0, B negates acc where its stored bit is 0 (-1).
-  wire [P-1:0] res_word = P'(fm_b_rdata >> f_res_lane0);
-  wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
-  wire         res_bip  = res_kind == 2'd2;
-  wire         ew_gate  = f_ew_op != 0;
+  wire [PXW-1:0] corr_terms0;  // segment 0's per-PE corrections (lane mode: each PE's own)
+  wire [PAW-1:0] tap_maxes;    // each PE's maximum over the taps (max pooling)
 
   genvar i;
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
-      wire [AW-1:0] cross_sum, cross_next;
+      wire [lane_offset(SEGS, AW)-1:0] sums;
+      wire [AW-1:0] cross_next;
       // All-ones weights: PE i's weight word is its own lane alone (no weight memory read).
       wire [S-1:0]  wgt = ones ? own_one << i : wm_rdata[lane_offset(i, S) +: S];
-      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW)) u_pe (
+      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
         .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
-        .act(act), .wgt(wgt), .bcast(bcast), .bval(bval), .next(cross_next), .sum(cross_sum));
+        .act(act), .wgt(wgt), .bcast(bcast), .bval(bval), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
 
       // Lane mode: this PE's own correction, from its input lane only.
       wire [AW-1:0] own_corr, own_next_unused;
@@ -669,7 +756,7 @@ module bnn_engine #(
         .next(own_next_unused), .acc(own_corr));
       wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
                               : lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
-      wire [XW-1:0] corr_term = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
+      assign corr_terms0[lane_offset(i, XW) +: XW] = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
 
       // Max pooling: the maximum over the inside taps of each tap's value (values >= 0).
       reg  [AW-1:0] tap_max;
@@ -680,28 +767,77 @@ module bnn_engine #(
           else if (d_first) tap_max <= {AW{1'b0}};
         end
       end
-
-      // Write-back of this PE: acc, residual add or gate, every threshold at once.
-      wire [QW-1:0] q;
-      bnn_wb_lane #(
-        .AW(AW), .XW(XW), .TW(TW), .TS(TS), .TML(TML), .QW(QW), .NTW(PM_N_THR_W),
-        .SCW(PM_SC_W), .SAW(PM_SA_W), .SBW(PM_SB_W), .RPW(PM_RES_K_W), .XIW(XIW)
-      ) u_wb (
-        .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
-        .pool_max(pool_max), .cross_sum(cross_sum), .tap_max(tap_max),
-        .corr_term(corr_term), .bcorr_term(bcorr_term), .sc(f_sc),
-        .tm_lane(tm_rdata[lane_offset(i, TML) +: TML]), .n_thr(f_n_thr),
-        .rvalid(d_rvalid), .rplane(d_rplane), .res_bit(res_word[i]), .res_neg(res_neg), .res_bip(res_bip),
-        .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(XIW'(op)), .q(q), .raw_bit(raw_bits[i]));
-      assign q_all[lane_offset(i, QW) +: QW] = q;
-      wire [QW-1:0] q_stored = pooled[lane_offset(i, QW) +: QW];
-      assign out_bits[i] = (f_out_raw != 0) ? raw_bits[i] : q_stored[QIW'(op)];
+      assign tap_maxes[lane_offset(i, AW) +: AW] = tap_max;
     end
   endgenerate
 
-  // Cross-channel max pooling: xcp_log2 is 0 (none), 1 (pairs) or 2 (fours).
-  bnn_channel_pool #(.P(P), .QW(QW), .QALL(QALL)) u_channel_pool (
-    .mode(2'(f_xcp_log2)), .q_all(q_all), .pooled(pooled));
+  // ---------------------------------------------------------------------------------
+  // Write-back: one bnn_wb_segment per segment, all in the same cycles
+  // ---------------------------------------------------------------------------------
+  // The residual's lanes: PE i reads lane res_lane0 + i (channel oc0 + i) of its segment's
+  // word. In I(w) the top plane counts negative. A gate (ew_op) is one plane: U(1) zeroes acc
+  // where it is 0, B negates acc where its stored bit is 0 (-1).
+  wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
+  wire         res_bip  = res_kind == 2'd2;
+  wire         ew_gate  = f_ew_op != 0;
+  wire [S-1:0] lane_wmask = S'(active_mask) << f_lane0;
+  wire [lane_offset(SEGS, FBS)-1:0] seg_wdata;   // segment g's write data, placed in its word of the access
+  wire [lane_offset(SEGS, FB)-1:0]  seg_wen;
+  generate
+    for (g = 0; g < SEGS; g = g + 1) begin : g_seg_wb
+      wire [PAW-1:0] cross_sums;
+      wire [PXW-1:0] corr_terms;
+      for (i = 0; i < P; i = i + 1) begin : g_gather
+        assign cross_sums[lane_offset(i, AW) +: AW] = g_pe[i].sums[lane_offset(g, AW) +: AW];
+        if (g == 0) begin : g_own
+          assign corr_terms[lane_offset(i, XW) +: XW] = corr_terms0[lane_offset(i, XW) +: XW];
+        end else begin : g_shared
+          // Segments are dense work: the segment's shared correction.
+          assign corr_terms[lane_offset(i, XW) +: XW] =
+            (f_corr != 0) ? XW'($signed(corrs[lane_offset(g, AW) +: AW])) << f_sk : {XW{1'b0}};
+        end
+      end
+      wire [P-1:0] out_bits;
+      bnn_wb_segment #(
+        .P(P), .AW(AW), .XW(XW), .TW(TW), .TS(TS), .TML(TML), .TMW(TM_W), .QW(QW), .QALL(QALL),
+        .PAW(PAW), .PXW(PXW), .NTW(PM_N_THR_W), .SCW(PM_SC_W), .SAW(PM_SA_W), .SBW(PM_SB_W),
+        .RPW(PM_RES_K_W), .XIW(XIW), .QIW(QIW), .OPW(OPW)
+      ) u_wb (
+        .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
+        .pool_max(pool_max), .cross_sums(cross_sums), .tap_maxes(g == 0 ? tap_maxes : {PAW{1'b0}}),
+        .corr_terms(corr_terms), .bcorr_term(bcorr_term), .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr),
+        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(P'(g_seg_in[g].res_word >> f_res_lane0)),
+        .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(OPW'(op)),
+        .out_raw(f_out_raw != 0), .xcp_mode(2'(f_xcp_log2)), .out_bits(out_bits));
+
+      // Written when the group has this segment and its position is in the row.
+      wire [XGW-1:0] wb_xg  = {2'b00, wb_x} + XGW'(g);
+      wire           writes = (XGW'(g) < x_step) & (wb_xg < XGW'(f_ow));
+      wire [S-1:0]   data   = S'(out_bits) << f_lane0;
+      for (i = 0; i < FB; i = i + 1) begin : g_word
+        wire hit = writes & (g_seg_in[g].out_idx == WIW'(i));
+        assign seg_wen[lane_offset(g, FB) + i] = hit;
+        assign seg_wdata[lane_offset(g, FBS) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
+      end
+    end
+  endgenerate
+  // Each word of the access belongs to at most one segment: OR the segments' words.
+  function [FBS-1:0] any_wdata(input [lane_offset(SEGS, FBS)-1:0] all);
+    integer k;
+    begin
+      any_wdata = {FBS{1'b0}};
+      for (k = 0; k < SEGS; k = k + 1) any_wdata = any_wdata | all[lane_offset(k, FBS) +: FBS];
+    end
+  endfunction
+  function [FB-1:0] any_wen(input [lane_offset(SEGS, FB)-1:0] all);
+    integer k;
+    begin
+      any_wen = {FB{1'b0}};
+      for (k = 0; k < SEGS; k = k + 1) any_wen = any_wen | all[lane_offset(k, FB) +: FB];
+    end
+  endfunction
+  wire [FBS-1:0] wdata_all = any_wdata(seg_wdata);
+  wire [FB-1:0]  wen_all   = any_wen(seg_wen);
 
   // ---------------------------------------------------------------------------------
   // Memory ports
@@ -715,7 +851,8 @@ module bnn_engine #(
   assign fm_a_addr = (state == ST_BC) ? bc_word + bc_off + FM_AW'(bq) : rd_ptr;
   assign fm_we     = wb_state == WB_WRITE;
   assign fm_b_addr = fm_we ? out_pos + FM_AW'(op) : res_pos + FM_AW'(rp);
-  // The tile's stored lanes lie in one FM word (docs/engine.md "Views"): lane0 + i.
-  assign fm_wdata = S'(out_bits) << f_lane0;
-  assign fm_wmask = S'(active_mask) << f_lane0;
+  // The tile's stored lanes lie in one FM word of each position (docs/engine.md "Views"): lane0 + i.
+  assign fm_wen    = wen_all;
+  assign fm_wdata  = wdata_all;
+  assign fm_wmask  = lane_wmask;
 endmodule

@@ -5,11 +5,13 @@
 // BANKS dual-port macros and rotates the words by addr mod BANKS, one word per macro per
 // port and cycle. This behavioural model keeps one flat array `mem` instead, so that
 // $readmemh and the harnesses that read u_fm.mem[a] see the memory the emitter lays out.
-// Otherwise it is bnn_sram widened: synchronous reads, read-before-write on both ports, and
-// a per-bit mask shared by the written words. A word at or beyond DEPTH reads as zero and
-// is never written, so an access may start anywhere up to the last word without the
-// memory being padded past DEPTH. BANKS must be a power of two: the port widths are
-// DW << log2(BANKS), as the sources never multiply.
+// Otherwise it is a dual-port RAM widened: synchronous reads, read-before-write on both ports, and
+// a per-bit mask shared by the written words. Word addresses wrap modulo 2^ABITS, like every
+// FM address of the engine (a window origin in the padding is a "negative" address whose
+// later words are real ones). A word at or beyond DEPTH reads as zero and is never
+// written, so an access may start anywhere up to the last word without the memory being
+// padded past DEPTH. BANKS must be a power of two: the port widths are DW << log2(BANKS),
+// as the sources never multiply.
 module bnn_fm_banks #(
   parameter integer DW    = 8,    // bits per word
   parameter integer BANKS = 1,    // words per access, a power of two >= 1
@@ -44,16 +46,17 @@ module bnn_fm_banks #(
     if (INIT != "") $readmemh(INIT, mem);
   end
 
-  // Word i's address in 32 bits, so that addr + i does not wrap past ABITS back into the
-  // memory; and word i's write data.
+  // Word i's address (modulo 2^ABITS) and write data.
   wire [31:0]   a_word [0:BANKS-1];
   wire [31:0]   b_word [0:BANKS-1];
   wire [DW-1:0] wd     [0:BANKS-1];
   genvar g;
   generate
     for (g = 0; g < BANKS; g = g + 1) begin : g_word
-      assign a_word[g] = 32'(a_addr) + g;
-      assign b_word[g] = 32'(b_addr) + g;
+      wire [ABITS-1:0] a_wrapped = a_addr + ABITS'(g);
+      wire [ABITS-1:0] b_wrapped = b_addr + ABITS'(g);
+      assign a_word[g] = 32'(a_wrapped);
+      assign b_word[g] = 32'(b_wrapped);
       assign wd[g]     = wdata[at(g) +: DW];
     end
   endgenerate

@@ -7,30 +7,100 @@
 // and accumulates the count shifted by the activation bit-plane (subtracted on the sign
 // plane of a signed input). In a broadcast beat (act x act product) the PE's single lane
 // gates the broadcast element instead: the term is bval when its AND is 1, else 0.
+//
+// Segments (docs/engine.md "Segments"): with 2^seg_m segments the S lanes are 2^seg_m runs
+// of S >> seg_m lanes, run g belonging to output position x + g, and accumulator g sums
+// run g alone. The popcount is therefore built from the SEGS smallest runs joined pairwise
+// level by level (which costs no more adders than one S-input tree): level SL2 - seg_m
+// holds the 2^seg_m run counts. With seg_m = 0 accumulator 0 takes the whole count.
 module bnn_pe #(
-  parameter integer S  = 8,   // lanes per beat
-  parameter integer AW = 16,  // accumulator width
-  parameter integer PW = 3,   // width of the plane index
-  parameter integer BW = 1    // width of the broadcast element
+  parameter integer S    = 8,   // lanes per beat
+  parameter integer AW   = 16,  // accumulator width
+  parameter integer PW   = 3,   // width of the plane index
+  parameter integer BW   = 1,   // width of the broadcast element
+  parameter integer SEGS = 1,   // most segments (a power of two dividing S)
+  parameter integer SMW  = 1    // width of seg_m
 ) (
-  input  wire          clk,
-  input  wire          en,
-  input  wire          first,
-  input  wire          neg,
-  input  wire [PW-1:0] plane,
-  input  wire [S-1:0]  act,
-  input  wire [S-1:0]  wgt,
-  input  wire          bcast,
-  input  wire [BW-1:0] bval,
-  output wire [AW-1:0] next,
-  output wire [AW-1:0] sum
+  input  wire                    clk,
+  input  wire                    en,
+  input  wire                    first,
+  input  wire                    neg,
+  input  wire [PW-1:0]           plane,
+  input  wire [S-1:0]            act,
+  input  wire [S-1:0]            wgt,
+  input  wire                    bcast,
+  input  wire [BW-1:0]           bval,
+  input  wire [SMW-1:0]          seg_m,  // log2 of this beat's segments (0: one sum)
+  output wire [AW-1:0]           next,   // the value accumulator 0 takes this cycle
+  output wire [(AW << SL2)-1:0]  sums    // accumulator g at bits [g x AW +: AW]
 );
-  localparam integer CW = $clog2(S + 1);
-  localparam integer VW = CW > BW ? CW : BW;
-  wire [CW-1:0] count;
-  wire [VW-1:0] value = bcast ? ((count != {CW{1'b0}}) ? VW'(bval) : {VW{1'b0}}) : VW'(count);
+  localparam integer SL2 = $clog2(SEGS);
+  localparam integer L   = S >> SL2;           // lanes of the smallest run
+  localparam integer LCW = $clog2(L + 1);
+  localparam integer CW  = $clog2(S + 1);
+  localparam integer VW  = CW > BW ? CW : BW;
 
-  bnn_popcount #(.N(S)) u_popcount (.bits(act & wgt), .count(count));
-  bnn_accum #(.CW(VW), .AW(AW), .PW(PW)) u_accum (
-    .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(value), .next(next), .acc(sum));
+  // k x w by repeated addition (elaboration-time constants; the RTL holds no multiplier).
+  function integer times(input integer k, input integer w);
+    integer n;
+    begin
+      times = 0;
+      for (n = 0; n < k; n = n + 1) times = times + w;
+    end
+  endfunction
+
+  // The OR of the SL2 + 1 slots of CW bits (at most one is not 0).
+  function [CW-1:0] any_slot(input [times(SL2 + 1, CW)-1:0] slots);
+    integer k;
+    begin
+      any_slot = {CW{1'b0}};
+      for (k = 0; k <= SL2; k = k + 1) any_slot = any_slot | slots[times(k, CW) +: CW];
+    end
+  endfunction
+
+  wire [S-1:0] bits = act & wgt;
+
+  genvar g, j, m;
+  generate
+    // Level j of the tree holds the counts of SEGS >> j runs (level 0: the smallest runs).
+    for (j = 0; j <= SL2; j = j + 1) begin : g_level
+      wire [times(SEGS >> j, CW)-1:0] c;
+      for (g = 0; g < (SEGS >> j); g = g + 1) begin : g_join
+        if (j == 0) begin : g_leaf
+          wire [LCW-1:0] run_count;
+          bnn_popcount #(.N(L)) u_popcount (.bits(bits[times(g, L) +: L]), .count(run_count));
+          assign c[times(g, CW) +: CW] = CW'(run_count);
+        end else begin : g_node
+          assign c[times(g, CW) +: CW] = g_level[j - 1].c[times(g + g, CW) +: CW] + g_level[j - 1].c[times(g + g + 1, CW) +: CW];
+        end
+      end
+    end
+
+    for (g = 0; g < SEGS; g = g + 1) begin : g_acc
+      // This accumulator's count: run g of the level the segment mode selects (0 when the
+      // mode has fewer runs); each mode fills its own slot and the slots are ORed.
+      wire [times(SL2 + 1, CW)-1:0] slots;
+      for (m = 0; m <= SL2; m = m + 1) begin : g_mode
+        if (g < (1 << m)) begin : g_has
+          assign slots[times(m, CW) +: CW] = (seg_m == SMW'(m)) ? g_level[SL2 - m].c[times(g, CW) +: CW] : {CW{1'b0}};
+        end else begin : g_none
+          assign slots[times(m, CW) +: CW] = {CW{1'b0}};
+        end
+      end
+      wire [CW-1:0] count = any_slot(slots);
+
+      if (g == 0) begin : g_first
+        // Only one-sum beats broadcast: the term is bval where the count is not 0.
+        wire [VW-1:0] value = bcast ? ((count != {CW{1'b0}}) ? VW'(bval) : {VW{1'b0}}) : VW'(count);
+        bnn_accum #(.CW(VW), .AW(AW), .PW(PW)) u_accum (
+          .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(value),
+          .next(next), .acc(sums[AW-1:0]));
+      end else begin : g_other
+        wire [AW-1:0] next_unused;
+        bnn_accum #(.CW(CW), .AW(AW), .PW(PW)) u_accum (
+          .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(count),
+          .next(next_unused), .acc(sums[times(g, AW) +: AW]));
+      end
+    end
+  endgenerate
 endmodule

@@ -21,7 +21,7 @@ public static class RtlEmitter
 {
     /// <summary>The building blocks, in dependency order (the filelist and the core list them so).</summary>
     public static IReadOnlyList<string> Blocks { get; } =
-        ["bnn_popcount.v", "bnn_accum.v", "bnn_pe.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_sram.v", "bnn_rom.v", "bnn_engine.v"];
+        ["bnn_popcount.v", "bnn_accum.v", "bnn_pe.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_fm_banks.v", "bnn_rom.v", "bnn_engine.v"];
 
     /// <summary>Every Verilog source of the design (the header is included by bnn_engine.v).</summary>
     public static IReadOnlyList<string> Sources { get; } = [.. Blocks, "bnn_engine_top.v"];
@@ -33,9 +33,6 @@ public static class RtlEmitter
     public static IReadOnlyList<GeneratedFile> Render(LoweredProgram program, TensorData input, SourceTree? tree = null)
     {
         tree ??= SourceTree.Default;
-        // The simulator and the cycle model run segmented layers; the RTL does not yet.
-        if (program.Layers.SelectMany(l => l.Descriptors).FirstOrDefault(d => d.SegLog2 > 0) is { } segmented)
-            throw new BnnHdlException($"network '{program.Name}': layer {segmented.LayerId} computes {segmented.Segments} positions per beat (--segments), which the generated RTL does not implement yet; generate with --segments 1");
         var parameters = RtlParameters.Of(program);
         var view = RtlView.Of(parameters);
         var renderer = new TemplateRenderer();

@@ -17,7 +17,7 @@ public sealed record MemoryParameters(string Name, string File, int Depth, int W
 public sealed record RtlParameters(
     string Network, int P, int S, int AccumulatorBits, int ThresholdBits, int ThresholdSlots, int CoordinateBits,
     MemoryParameters Fm, MemoryParameters Wm, MemoryParameters Tm, MemoryParameters Tt, MemoryParameters Pm,
-    int LayerIdBits, int Layers, HardwareWords Words)
+    int LayerIdBits, int Layers, HardwareWords Words, int Segments = 1, int Banks = 1)
 {
     /// <summary>The layer_id output of the top is 32 bits.</summary>
     public const int MaxLayerIdBits = 32;
@@ -49,7 +49,7 @@ public sealed record RtlParameters(
             new MemoryParameters("tm", "tm.memh", dims.TmWords, dims.TmWordBits, tmBits),
             new MemoryParameters("tt", "tt.memh", words.TileImage.Depth, ttLayout.Bits, ttBits),
             new MemoryParameters("pm", "pm.memh", words.ProgramImage.Depth, pmLayout.Bits, pmBits),
-            layerIdBits, program.Layers.Count, words);
+            layerIdBits, program.Layers.Count, words, dims.Segments, dims.Banks);
     }
 
     /// <summary>Address bits of a memory of <paramref name="words"/> words (at least 1).</summary>
@@ -69,7 +69,8 @@ public sealed record RtlParameters(
             min = Math.Min(min, Math.Min(-(long)d.Pt, -(long)d.Pl));
             max = Math.Max(max, Math.Max(d.InH, d.InW));
             max = Math.Max(max, (long)(d.Oh - 1) * d.Sy + (long)(d.Kh - 1) * d.Dy - d.Pt);
-            max = Math.Max(max, (long)(d.Ow - 1) * d.Sx + (long)(d.Kw - 1) * d.Dx - d.Pl);
+            // Segment g of a group reads column ix + g: the last group may reach G - 1 past the row.
+            max = Math.Max(max, (long)(d.Ow - 1 + d.Segments - 1) * d.Sx + (long)(d.Kw - 1) * d.Dx - d.Pl);
         }
         return Max(WideBits.SignedWidth(min, max), RtlFields.CoordinateFields.Select(f => pm[f].Width + 1));
     }

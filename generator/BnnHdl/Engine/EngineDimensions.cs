@@ -29,15 +29,18 @@ public enum EngineUnits
 /// What the lowering derives for one network on one <see cref="EngineConfig"/>
 /// (docs/engine.md "Parameters"): datapath widths, memory depths and word widths, the
 /// largest loop bounds, the values per PE in a threshold-memory word (the bias and every
-/// threshold, docs/engine.md "Threshold memory TM"), and the units used. The emitter prints
+/// threshold, docs/engine.md "Threshold memory TM"), the units used, and the most segments a
+/// beat computes with the feature-memory words an access must cover for them (docs/engine.md
+/// "Segments"). The emitter prints
 /// these as parameters.
 /// </summary>
 public sealed record EngineDimensions(
     int AccumulatorBits, int ThresholdBits,
     int FmWords, int WmWords, int TmWords, int TileWords, int ProgramWords,
     int FmWordBits, int WmWordBits, int TmWordBits, int TileWordBits, int ProgramWordBits,
-    int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, int ThresholdSlots, EngineUnits Units)
+    int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, int ThresholdSlots, EngineUnits Units,
+    int Segments = 1, int Banks = 1)
 {
     public string Dump() => string.Create(CultureInfo.InvariantCulture,
-        $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}");
+        $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}{(Segments > 1 ? $" segments={Segments} banks={Banks}" : "")}");
 }

@@ -61,7 +61,8 @@ public static class BuildImages
             FmWordBits: config.S, WmWordBits: config.P * config.S, TmWordBits: config.P * (slots * tw + 1),
             TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
             MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
-            MaxOutPlanes: descriptors.Max(d => d.OutK), ThresholdSlots: slots, Units: units);
+            MaxOutPlanes: descriptors.Max(d => d.OutK), ThresholdSlots: slots, Units: units,
+            Segments: descriptors.Max(d => d.Segments), Banks: descriptors.Max(AccessWords));
         return new LoweredProgram(config, dimensions, layout, program.Memory, program.Layers, images);
     }
 
@@ -106,6 +107,18 @@ public static class BuildImages
             max = new[] { max, -min, layer.Source.Sum.Max + 1 }.Max();
         }
         return WideBits.SignedWidth(Math.Min(min, 0), Math.Max(max, 0));
+    }
+
+    /// <summary>
+    /// Feature-memory words one access must cover for a program word: the G positions of a
+    /// segmented layer lie K words apart (input, output and residual planes K), so (G - 1) K + 1,
+    /// rounded up to a power of two (the banks); 1 without segments.
+    /// </summary>
+    private static int AccessWords(LayerDescriptor d)
+    {
+        if (d.Segments == 1) return 1;
+        int words = (d.Segments - 1) * new[] { d.InK, d.OutK, d.ResK }.Max() + 1;
+        return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)words);
     }
 
     private static MemoryImage Pack(string name, WordLayout layout, IReadOnlyList<IReadOnlyList<(string Name, long Value)>> words)

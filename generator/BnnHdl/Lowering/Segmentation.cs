@@ -34,6 +34,18 @@ public static class Segmentation
         return log2;
     }
 
+    /// <summary>
+    /// The most positions a beat could compute for a group of <paramref name="channels"/>
+    /// inputs of <paramref name="planes"/> planes (the input alone decides; tiles, strides and
+    /// the output's planes may allow fewer): a rough measure for choices made before tiling.
+    /// </summary>
+    public static int PositionsPerBeat(int channels, int planes, EngineConfig config)
+    {
+        int g = 1;
+        while (2 * g <= config.Segments && channels <= config.S / (2 * g) && Fits(2 * g, planes, config)) g *= 2;
+        return g;
+    }
+
     /// <summary>G positions of K planes each span (G - 1) * K + 1 words, which one access of B words must cover.</summary>
     private static bool Fits(int g, int planes, EngineConfig config) => (g - 1) * planes + 1 <= config.Banks;
 }

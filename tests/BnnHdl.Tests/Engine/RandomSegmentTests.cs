@@ -43,6 +43,17 @@ public sealed class RandomSegmentTests
             EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
     }
 
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(9, 15)]
+    [InlineData(8, 7)]
+    public void Narrow_network_equals_the_reference_with_segments(int h, int w)
+    {
+        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Narrow(h, w), 9);
+        foreach (var config in Configs)
+            EngineCheck.AgainstReference(g, config, input, $"narrow {h}x{w}");
+    }
+
     [Fact]
     public void Many_random_layers_run_segmented()
     {

@@ -9,10 +9,12 @@ namespace BnnHdl.Tests.Reports;
 
 public class EngineUtilizationTests
 {
-    private static LoweredProgram Lower(Graph g, int p, int s)
+    private static LoweredProgram Lower(Graph g, int p, int s) => Lower(g, new EngineConfig(p, s));
+
+    private static LoweredProgram Lower(Graph g, EngineConfig config)
     {
         var input = InputImages.Random(g.Input.Output, 3);
-        return LoweringPipeline.Lower(RandomParameters.Fill(g, input, 3), new EngineConfig(p, s));
+        return LoweringPipeline.Lower(RandomParameters.Fill(g, input, 3), config);
     }
 
     [Fact]
@@ -78,6 +80,49 @@ public class EngineUtilizationTests
         // 1x1.u2: 256 positions x (2 beats = 2 planes of 64 inputs), 2 tiles of 64 PEs.
         var oneByOne = u.Layers.Single(l => l.Name == "1x1.u2");
         Assert.Equal(2 + 2 * (2 + 255 * 2 + 2 + 2 + 1), oneByOne.Cycles);
+    }
+
+    /// <summary>
+    /// Dense layers with fewer input channels per group than S (32 and 16 on 64 lanes): 1x1 and
+    /// 3x3, U2 and B. With segments each beat computes S / ICg neighbouring positions, so
+    /// the lanes stay busy; <paramref name="w"/> x <paramref name="h"/> inputs whose width G
+    /// does not divide give each row a short last group.
+    /// </summary>
+    internal static Graph Narrow(int h = 16, int w = 16)
+    {
+        var b = new NetworkBuilder("narrow");
+        var x = b.Input(32, h, w, DataType.U(2));
+        var a = b.MultiThreshold(b.Conv2d(x, 64, 1, name: "1x1.c32"), DataType.U(2));
+        var c = b.MultiThreshold(b.Conv2d(x, 64, 3, pad: 1, name: "3x3.c32"), DataType.B);
+        var q = b.MultiThreshold(b.Conv2d(x, 16, 1, weights: WeightType.Unipolar, name: "1x1.to16"), DataType.U(2));
+        var d = b.MultiThreshold(b.Conv2d(q, 64, 1, name: "1x1.c16"), DataType.B);
+        var e = b.MultiThreshold(b.Conv2d(q, 64, 3, pad: 1, padValue: 0, name: "3x3.c16"), DataType.U(2));
+        // A residual Add of the input onto a segmented 1x1 (read at write-back per segment).
+        var r = b.MultiThreshold(b.Add(b.Conv2d(x, 32, 1, name: "1x1.res"), x, name: "res.add"), DataType.U(2));
+        b.Output(a, c, d, e, r);
+        return b.Build();
+    }
+
+    [Fact]
+    public void Dense_layers_with_fewer_input_channels_than_S_keep_90_percent_busy_with_segments_at_64x64()
+    {
+        var config = new EngineConfig(64, 64, segments: 4, banks: 8);
+        var program = Lower(Narrow(), config);
+        var u = EngineUtilization.Of(program);
+        foreach (var name in new[] { "1x1.c32", "3x3.c32", "1x1.c16", "3x3.c16" })
+        {
+            var layer = u.Layers.Single(l => l.Name == name);
+            Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
+        }
+        // 32 channels: 2 positions per beat; 16: 4 (the most the banks allow for U2: 3 x 2 + 1 words).
+        Assert.Equal([2, 2, 2, 4, 4, 2], program.Layers.Select(l => l.Descriptor.Segments));
+        // 1x1.c32: 16 rows x 8 groups of N = 2 beats (2 planes), W = 2 writes.
+        Assert.Equal(2 + 2 + 127 * 2 + 2 + 2 + 2, u.Layers.Single(l => l.Name == "1x1.c32").Cycles);
+        // Without segments the same layers use ICg / S of the lanes (3x3.c32 reads the network
+        // input, which then runs over preloaded windows: 288 of 320 lanes).
+        var plain = EngineUtilization.Of(Lower(Narrow(), 64, 64));
+        Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c32").Utilization, 0.49, 0.5);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.c16").Utilization, 0.24, 0.25);
     }
 
     [Fact]

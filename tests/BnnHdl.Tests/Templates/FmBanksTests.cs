@@ -8,8 +8,9 @@ namespace BnnHdl.Tests.Templates;
 /// bnn_fm_banks on its own: lint-clean, and in Icarus against a C# model of one flat memory
 /// accessed BANKS consecutive words at a time: $readmemh initialization (words beyond the
 /// file read as zero), one cycle of read latency, read-before-write on both ports, per-word
-/// write enables with one per-bit mask, and words at or beyond DEPTH reading as zero and
-/// never written (accesses near the end, and addresses past DEPTH, are drawn on purpose).
+/// write enables with one per-bit mask, word addresses wrapping modulo 2^ABITS, and words at
+/// or beyond DEPTH reading as zero and never written (accesses near the end, past DEPTH and
+/// across 2^ABITS are drawn on purpose).
 /// </summary>
 public sealed class FmBanksTests
 {
@@ -23,7 +24,7 @@ public sealed class FmBanksTests
             [("DW", S(dw)), ("BANKS", S(banks)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("INIT", "\"image.memh\"")]);
 
     [Theory]
-    [InlineData(12, 1, 10, 4)]   // bnn_sram plus the wen[0] qualifier
+    [InlineData(12, 1, 10, 4)]   // one word per access: a plain dual-port RAM
     [InlineData(6, 2, 13, 4)]
     [InlineData(10, 4, 23, 5)]
     [InlineData(5, 8, 37, 6)]    // DW not a multiple of 4: each word prints on its own
@@ -33,8 +34,9 @@ public sealed class FmBanksTests
         int inFile = depth * 2 / 3, top = (1 << abits) - 1;
         var mem = Enumerable.Range(0, depth).Select(a => a < inFile ? RandomBits(r, dw) : BigInteger.Zero).ToArray();
         var init = Memh(mem.Take(inFile), dw);
+        // Word i of an access at addr is address (addr + i) mod 2^ABITS.
         BigInteger Word(int a) => a < depth ? mem[a] : BigInteger.Zero;
-        string Words(int addr) => string.Join(" ", Enumerable.Range(addr, banks).Select(a => Hex(Word(a), dw)));
+        string Words(int addr) => string.Join(" ", Enumerable.Range(addr, banks).Select(a => Hex(Word(a & top), dw)));
         var ops = new List<BigInteger>();
         var expected = new List<string>();
         // Read every address first (initial contents, the last accesses running past DEPTH),
@@ -58,8 +60,8 @@ public sealed class FmBanksTests
             ops.Add(packed << dw | wmask);
             expected.Add(Words(aAddr) + " | " + Words(bAddr));
             for (int i = 0; i < banks; i++)
-                if (we && (wen >> i & 1) == 1 && bAddr + i < depth)
-                    mem[bAddr + i] = (mem[bAddr + i] & (Ones(dw) ^ wmask)) | (wdata[i] & wmask);
+                if (we && (wen >> i & 1) == 1 && ((bAddr + i) & top) < depth)
+                    mem[(bAddr + i) & top] = (mem[(bAddr + i) & top] & (Ones(dw) ^ wmask)) | (wdata[i] & wmask);
         }
         var lines = Simulate("tb_fm_banks.v", ["bnn_fm_banks.v"],
             [("DW", S(dw)), ("BANKS", S(banks)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("COUNT", S(ops.Count))],

@@ -5,49 +5,17 @@ using static BnnHdl.Tests.Templates.Hdl;
 namespace BnnHdl.Tests.Templates;
 
 /// <summary>
-/// bnn_sram and bnn_rom on their own: lint-clean, $readmemh initialization with the words
-/// beyond the file reading as zero, one cycle of read latency, read-before-write on both
-/// SRAM ports (port A reads, port B reads and writes), and per-bit masked writes, in Icarus
-/// against a C# model.
+/// bnn_rom on its own: lint-clean, $readmemh initialization with the words beyond the file
+/// reading as zero, one cycle of read latency and data held while the address is held, in
+/// Icarus against a C# model (the feature memory, bnn_fm_banks, has FmBanksTests).
 /// </summary>
 public sealed class MemoryTests
 {
     [Theory]
-    [InlineData("bnn_sram", 12, 10, 4)]
-    [InlineData("bnn_sram", 64, 1, 1)]
     [InlineData("bnn_rom", 4096, 300, 9)]
     [InlineData("bnn_rom", 1, 2, 1)]
     public void Lints_clean(string module, int dw, int depth, int abits) =>
         Lint(module, [module + ".v"], [("DW", S(dw)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("INIT", "\"image.memh\"")]);
-
-    [Fact]
-    public void Sram_writes_only_masked_bits_and_both_ports_read_the_old_word()
-    {
-        const int dw = 12, depth = 10, abits = 4;
-        var r = SeededRandom.For(3, "sram ops");
-        // The file covers words 0..5; words 6..9 start as zero.
-        var mem = Enumerable.Range(0, depth).Select(a => a < 6 ? RandomBits(r, dw) : BigInteger.Zero).ToArray();
-        var init = Memh(mem.Take(6), dw);
-        var ops = new List<BigInteger>();
-        var expected = new List<string>();
-        // Read every word first (initial contents), then random masked writes and reads; port A
-        // often reads the word port B writes in the same cycle.
-        for (int k = 0; k < depth + 300; k++)
-        {
-            int addr = k < depth ? k : (int)r.Next(0, depth - 1);
-            int aAddr = k < depth ? depth - 1 - k : r.NextBool() ? addr : (int)r.Next(0, depth - 1);
-            bool we = k >= depth && r.NextBool();
-            var wdata = RandomBits(r, dw);
-            var wmask = r.Next(0, 4) == 0 ? Ones(dw) : RandomBits(r, dw);
-            ops.Add(((((((we ? BigInteger.One : 0) << abits | aAddr) << abits | addr) << dw) | wdata) << dw) | wmask);
-            expected.Add(Hex(mem[aAddr], dw) + " " + Hex(mem[addr], dw));
-            if (we) mem[addr] = (mem[addr] & (Ones(dw) ^ wmask)) | (wdata & wmask);
-        }
-        var lines = Simulate("tb_sram.v", ["bnn_sram.v"],
-            [("DW", S(dw)), ("DEPTH", S(depth)), ("ABITS", S(abits)), ("COUNT", S(ops.Count))],
-            new Dictionary<string, string> { ["init.memh"] = init, ["ops.memh"] = Memh(ops, 1 + abits + abits + dw + dw) });
-        Assert.Equal(expected, WithoutShortFileWarning(lines, "bnn_sram.v"));
-    }
 
     [Fact]
     public void Rom_reads_one_cycle_late_and_holds_its_data()

@@ -7,11 +7,12 @@
 // and the program live only in those images.
 //
 //   accumulator width AW = 15, threshold lane width TW = 12, coordinate width CW = 4
-//   FM  feature memory    1440 words x 8 bits  (fm.memh, read/write, two ports)
+//   FM  feature memory    1440 words x 8 bits  (fm.memh, read/write, two ports of 1 word(s) per access)
+//   segments: up to 1 output position(s) per beat
 //   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
 //   TT  tile table        4 words x 29 bits  (tt.memh)
-//   PM  program           2 words x 118 bits  (pm.memh, 2 layers)
+//   PM  program           2 words x 120 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -23,7 +24,9 @@ module bnn_engine_top (
 );
   wire [10:0] fm_a_addr, fm_b_addr;
   wire        fm_we;
-  wire [7:0] fm_a_rdata, fm_b_rdata, fm_wdata, fm_wmask;
+  wire [0:0] fm_wen;
+  wire [7:0] fm_a_rdata, fm_b_rdata, fm_wdata;
+  wire [7:0] fm_wmask;
   wire [3:0] wm_addr;
   wire [31:0] wm_rdata;
   wire [1:0] tm_addr;
@@ -31,15 +34,16 @@ module bnn_engine_top (
   wire [1:0] tt_addr;
   wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [117:0] pm_rdata;
+  wire [119:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
 
   // Feature memory: the input image, then every layer's output (liveness-allocated).
-  bnn_sram #(.DW(8), .DEPTH(1440), .ABITS(11), .INIT("fm.memh")) u_fm (
+  // Every access covers 1 consecutive word(s), one per bank.
+  bnn_fm_banks #(.DW(8), .BANKS(1), .DEPTH(1440), .ABITS(11), .INIT("fm.memh")) u_fm (
     .clk(clk), .a_addr(fm_a_addr), .a_rdata(fm_a_rdata),
-    .b_addr(fm_b_addr), .we(fm_we), .wdata(fm_wdata), .wmask(fm_wmask), .b_rdata(fm_b_rdata));
+    .b_addr(fm_b_addr), .we(fm_we), .wen(fm_wen), .wdata(fm_wdata), .wmask(fm_wmask), .b_rdata(fm_b_rdata));
 
   // Weight memory: one 8-bit weight word per PE, PE i at bits [i x 8 +: 8].
   bnn_rom #(.DW(32), .DEPTH(10), .ABITS(4), .INIT("wm.memh")) u_wm (
@@ -53,20 +57,21 @@ module bnn_engine_top (
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
   bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(118), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(120), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
     .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(118), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32)
+    .PM_W(120), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
+    .SEGS(1), .FB(1)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
     .pm_addr(pm_addr), .pm_rdata(pm_rdata),
     .tt_addr(tt_addr), .tt_rdata(tt_rdata),
     .fm_a_addr(fm_a_addr), .fm_a_rdata(fm_a_rdata),
-    .fm_b_addr(fm_b_addr), .fm_we(fm_we), .fm_wdata(fm_wdata), .fm_wmask(fm_wmask), .fm_b_rdata(fm_b_rdata),
+    .fm_b_addr(fm_b_addr), .fm_we(fm_we), .fm_wen(fm_wen), .fm_wdata(fm_wdata), .fm_wmask(fm_wmask), .fm_b_rdata(fm_b_rdata),
     .wm_addr(wm_addr), .wm_rdata(wm_rdata),
     .tm_addr(tm_addr), .tm_rdata(tm_rdata));
 endmodule

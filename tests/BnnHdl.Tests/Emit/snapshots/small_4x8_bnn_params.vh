@@ -1,7 +1,7 @@
 // bnn_params.vh: descriptor word layouts of network 'small' (generated; do not edit).
 //
 // Included inside bnn_engine: bit offset (_LSB) and width (_W) of every field of the
-// program word (118 bits, one per layer) and of the tile word (29 bits,
+// program word (120 bits, one per layer) and of the tile word (29 bits,
 // one per tile). The lowering chose the order and the widths (each field as wide as the
 // largest value the program puts there); docs/engine.md "Descriptors" defines the fields.
 
@@ -120,6 +120,10 @@ localparam integer PM_IN_CB_STEP_LSB = 108;
 localparam integer PM_IN_CB_STEP_W = 9;
 localparam integer PM_BC_CB_STEP_LSB = 117;
 localparam integer PM_BC_CB_STEP_W = 1;
+localparam integer PM_SEG_LOG2_LSB = 118;
+localparam integer PM_SEG_LOG2_W = 1;
+localparam integer PM_RES_TAIL_STEP_LSB = 119;
+localparam integer PM_RES_TAIL_STEP_W = 1;
 
 // Tile word
 localparam integer TT_ACTIVE_LSB = 0;

@@ -4,7 +4,8 @@ bnn_accum.v
 bnn_pe.v
 bnn_channel_pool.v
 bnn_wb_lane.v
-bnn_sram.v
+bnn_wb_segment.v
+bnn_fm_banks.v
 bnn_rom.v
 bnn_engine.v
 bnn_engine_top.v

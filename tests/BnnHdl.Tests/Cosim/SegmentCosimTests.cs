@@ -1,0 +1,81 @@
+using BnnHdl.Cosim;
+using BnnHdl.Engine;
+using BnnHdl.Lowering;
+using BnnHdl.Quant;
+using BnnHdl.Tests.Engine;
+using BnnHdl.Tests.Reports;
+using BnnHdl.Tests.Support;
+using static BnnHdl.Tests.Reference.RandomCases;
+
+namespace BnnHdl.Tests.Cosim;
+
+/// <summary>
+/// Segments in the RTL (docs/engine.md "Segments"): the narrow network (1x1 and 3x3 over 32
+/// and 16 channels, a residual read per segment) in Verilator on 64 x 64 and 16 x 32 with
+/// row widths the segments do not divide, and seeded random single layers (every activation
+/// type, padding, dilation, groups, residuals) in Icarus on small segmented engines; every
+/// stored tensor bit-exact, every layer's cycles as predicted, and the layers really segmented.
+/// </summary>
+public sealed class SegmentCosimTests
+{
+    public static TheoryData<int, int, int, int, int, int> VerilatorCases => new()
+    {
+        { 16, 16, 64, 64, 4, 8 },   // 32 channels: 2 positions per beat, 16 channels: 4
+        { 9, 15, 64, 64, 4, 8 },    // short last groups in every row
+        { 8, 7, 16, 32, 4, 8 },     // 16 channels on 32 lanes: 2 positions per beat
+    };
+
+    [Theory]
+    [MemberData(nameof(VerilatorCases))]
+    public void Narrow_network_in_verilator(int h, int w, int p, int s, int segments, int banks)
+    {
+        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Narrow(h, w), 9);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(p, s, segments: segments, banks: banks));
+        Assert.Contains(program.Layers, l => l.Descriptor.Segments > 1);
+        CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, $"narrow {h}x{w}");
+    }
+
+    private static readonly EngineConfig[] IcarusConfigs = [new(8, 32, segments: 4, banks: 16), new(3, 24, segments: 2, banks: 8)];
+
+    /// <summary>Random conv cases (of RandomConvTests) that segment on the first Icarus engine.</summary>
+    public static IEnumerable<object[]> ConvCases() => Enumerable.Range(0, 48)
+        .Where(i => Segmented(RandomConvTests.RandomLayer(SeededRandom.For(1000 + i, "engine conv case")).Graph))
+        .Take(10).Select(i => new object[] { i });
+
+    /// <summary>Random residual cases (of RandomResidualAddTests) that segment there.</summary>
+    public static IEnumerable<object[]> ResidualCases() => Enumerable.Range(0, 24)
+        .Where(i => Segmented(RandomResidualAddTests.RandomResidualLayer(SeededRandom.For(4000 + i, "engine residual case")).Graph))
+        .Take(4).Select(i => new object[] { i });
+
+    private static bool Segmented(BnnHdl.Network.Graph g) =>
+        LoweringPipeline.Lower(g, IcarusConfigs[0]).Layers.Any(l => l.Descriptor.Segments > 1);
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Random_layer_in_icarus(int index)
+    {
+        var r = SeededRandom.For(1000 + index, "engine conv case");
+        var (g, description) = RandomConvTests.RandomLayer(r);
+        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in IcarusConfigs)
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"case {index} ({description})");
+    }
+
+    [Theory]
+    [MemberData(nameof(ResidualCases))]
+    public void Random_residual_layer_in_icarus(int index)
+    {
+        var r = SeededRandom.For(4000 + index, "engine residual case");
+        var (g, description) = RandomResidualAddTests.RandomResidualLayer(r);
+        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in IcarusConfigs)
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"residual case {index} ({description})");
+    }
+
+    [Fact]
+    public void Enough_random_cases_segment()
+    {
+        Assert.Equal(10, ConvCases().Count());
+        Assert.Equal(4, ResidualCases().Count());
+    }
+}
