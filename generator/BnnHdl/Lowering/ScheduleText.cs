@@ -53,7 +53,9 @@ public static class ScheduleText
             Line(sb, $"  {s.In.Shape} {s.In.Type} -> {s.Out.Shape} {s.Out.Type} (accumulator {s.Accumulator.Type} [{s.Accumulator.Min}, {s.Accumulator.Max}]), weights {s.Dot.WeightType.Name()}");
             Line(sb, $"  kernel {g.Kernel} stride {g.Stride} dilation {g.Dilation} pad {g.Pad} pad value {g.PadValue}, {g.Groups.Count} group(s)");
             Line(sb, $"  reads {layer.InRegion.Tensor} @{x.InBase}, writes {layer.OutRegion.Tensor} @{x.OutBase}; acc = (cross << {x.Sc}){(x.Corr == 1 ? $" - (corr << {x.Sk})" : "")} + bias'{(s.IsRaw ? "" : $", {x.NThr} threshold(s)")}");
-            Line(sb, $"  loop: {x.NTiles} tile(s) x {x.Oh}x{x.Ow} positions max(beats, {x.WriteBackCycles} write-back) (+ beats + 2 + write-back for the last), beats = {x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)");
+            // With segments a beat computes G positions: the loop runs over groups of G.
+            string positions = x.Segments == 1 ? $"{x.Oh}x{x.Ow} positions" : $"{x.Oh}x{x.Ow} positions in {x.Groups} groups of {x.Segments} (segments)";
+            Line(sb, $"  loop: {x.NTiles} tile(s) x {positions} max(beats, {x.WriteBackCycles} write-back) (+ beats + 2 + write-back for the last), beats = {x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)");
             foreach (var t in layer.Tiles)
                 Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Kh * x.Kw * t.NcbK} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
             Line(sb, $"  cycles: {prediction.Layers[k]}");

@@ -17,6 +17,14 @@ public sealed class ScheduleTextTests
     }
 
     [Fact]
+    public void Segmented_schedule_shows_the_position_groups()
+    {
+        var (g, _) = SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Narrow(9, 15), 9);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(64, 64, segments: 4, banks: 8));
+        Snapshot.Match(ScheduleText.Format(program), "schedule-narrow-64x64-segments.txt");
+    }
+
+    [Fact]
     public void Dense_mix_schedule()
     {
         var g = ModelZoo.Build(DenseMixModel.Name);
