@@ -666,6 +666,10 @@ module bnn_engine #(
       // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
       // only the group's real lanes.
       assign seg_srcs[lane_offset(g, S) +: S] = (d_pads[g] ? {S{f_pad_one}} : a_word) & d_mask;
+      // Lane mode with segments: bit i is PE i's channel (lane lo + i) of this segment's word.
+      if (SEGS > 1) begin : g_lane
+        wire [P-1:0] own_bits = P'(seg_srcs[lane_offset(g, S) +: S] >> f_lane_lo);
+      end
     end
   endgenerate
 
@@ -723,9 +727,21 @@ module bnn_engine #(
     if (d_valid & d_tap_first) n_inside <= (d_first ? {AW{1'b0}} : n_inside) + AW'(!d_pad);
   end
   wire          inside_count = f_inside_count != 0;
-  // In lane mode PE i's own input lane is lane_lo + i.
-  wire [P-1:0]  act_own = P'(act >> f_lane_lo);
+  // In lane mode PE i's own input lane is lane_lo + i; with segments its channel's bit of
+  // segment g's word goes to the first lane of run g (weights there), so each PE gets its own
+  // act vector. run_starts: the first lane of every run of the beat's segment mode.
   wire [S-1:0]  own_one = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
+  wire [lane_offset(SL2 + 1, S)-1:0] run_start_modes;
+  assign run_start_modes[S-1:0] = own_one;
+  generate
+    for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_run_starts
+      for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
+        assign run_start_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] = (S >> mm)'(1);
+      end
+    end
+  endgenerate
+  wire [S-1:0]  run_starts = act_of(run_start_modes, f_seg_log2);
+  wire          lane_segs  = lane_mode & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
 
   // TM lane of one PE: TS values of TW bits, then the direction bit.
   localparam integer TML  = lane_offset(TS, TW) + 1;
@@ -741,19 +757,32 @@ module bnn_engine #(
   genvar i;
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
-      wire [lane_offset(SEGS, AW)-1:0] sums;
+      wire [lane_offset(SEGS, AW)-1:0] sums, own_sums;
       wire [AW-1:0] cross_next;
-      // All-ones weights: PE i's weight word is its own lane alone (no weight memory read).
-      wire [S-1:0]  wgt = ones ? own_one << i : wm_rdata[lane_offset(i, S) +: S];
+      // Segmented lane mode: run g's first lane is this PE's channel in segment g's word.
+      wire [lane_offset(SL2 + 1, S)-1:0] lane_act_modes;
+      assign lane_act_modes[S-1:0] = act;
+      for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_lane_act
+        for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
+          assign lane_act_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] =
+            (S >> mm)'(g_seg_in[g].g_lane.own_bits[i]);
+        end
+      end
+      wire [S-1:0]  pe_act = lane_segs ? act_of(lane_act_modes, f_seg_log2) : act;
+      // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
+      // or the first lane of every run when segmented.
+      wire [S-1:0]  own_lanes = lane_segs ? run_starts : own_one << i;
+      wire [S-1:0]  wgt = ones ? own_lanes : wm_rdata[lane_offset(i, S) +: S];
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
         .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
-        .act(act), .wgt(wgt), .bcast(bcast), .bval(bval), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
+        .act(pe_act), .wgt(wgt), .bcast(bcast), .bval(bval), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
 
-      // Lane mode: this PE's own correction, from its input lane only.
-      wire [AW-1:0] own_corr, own_next_unused;
-      bnn_accum #(.CW(1), .AW(AW), .PW(PW)) u_own_accum (
-        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .count(act_own[i]),
-        .next(own_next_unused), .acc(own_corr));
+      // Lane mode: this PE's own correction (one per segment), from its input lane only.
+      wire [AW-1:0] own_next_unused;
+      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_own (
+        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane),
+        .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
+      wire [AW-1:0] own_corr = own_sums[AW-1:0];
       wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
                               : lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
       assign corr_terms0[lane_offset(i, XW) +: XW] = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
@@ -791,10 +820,10 @@ module bnn_engine #(
         assign cross_sums[lane_offset(i, AW) +: AW] = g_pe[i].sums[lane_offset(g, AW) +: AW];
         if (g == 0) begin : g_own
           assign corr_terms[lane_offset(i, XW) +: XW] = corr_terms0[lane_offset(i, XW) +: XW];
-        end else begin : g_shared
-          // Segments are dense work: the segment's shared correction.
-          assign corr_terms[lane_offset(i, XW) +: XW] =
-            (f_corr != 0) ? XW'($signed(corrs[lane_offset(g, AW) +: AW])) << f_sk : {XW{1'b0}};
+        end else begin : g_segment
+          // The segment's correction: PE i's own in lane mode, else the segment's shared one.
+          wire [AW-1:0] corr_g = lane_mode ? g_pe[i].own_sums[lane_offset(g, AW) +: AW] : corrs[lane_offset(g, AW) +: AW];
+          assign corr_terms[lane_offset(i, XW) +: XW] = (f_corr != 0) ? XW'($signed(corr_g)) << f_sk : {XW{1'b0}};
         end
       end
       wire [P-1:0] out_bits;

@@ -160,6 +160,7 @@ internal sealed class EngineMachine
         Array.Clear(_max);
         long corr = 0, bsum = 0, beats = 0, insideTaps = 0;
         int wAddress = tile.Wb;
+        bool laneSegments = d.LaneMode == 1 && d.SegLog2 > 0;
         long tapRow = origin;
         int iy = iy0;
         for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
@@ -189,16 +190,22 @@ internal sealed class EngineMachine
                     {
                         var word = inside ? _fm[plane] : t.PadWord;
                         for (int c = 0; c < _per; c++) t.Act[c] = word[c] & t.Mask[c];
-                        if (segmentLane > 0) ShiftUp(t.Act, segmentLane);
+                        // Dense segments move the word onto run g; in lane mode PE i takes its
+                        // channel's bit of the word onto the first lane of run g (laneSegments).
+                        if (segmentLane > 0 && !laneSegments) ShiftUp(t.Act, segmentLane);
                         long pcAct = 0;
                         Array.Clear(t.PcWeight);
                         for (int c = 0; c < _per; c++)
                         {
                             ulong act = t.Act[c];
                             pcAct += BitOperations.PopCount(act);
-                            for (int i = 0; i < tile.Active; i++)
-                                t.PcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
+                            if (!laneSegments)
+                                for (int i = 0; i < tile.Active; i++)
+                                    t.PcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
                         }
+                        if (laneSegments)
+                            for (int i = 0; i < tile.Active; i++)
+                                t.PcWeight[i] = (long)(WideBits.Get(t.Act, tile.LaneLo + i, 1) & (d.Ones == 1 ? 1UL : WideBits.Get(weights[i], segmentLane, 1)));
                         // The sign plane of an I(w) input counts negative (in_signed).
                         int sign = d.InSigned == 1 && p == d.InK - 1 ? -1 : 1;
                         corr += sign * (pcAct << p);

@@ -133,7 +133,8 @@ public static class BuildImages
     /// word(tile, ky, kx, j) = wb + (ky * KW + kx) * NCB + j; bit i * S + l is the stored weight
     /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
     /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input). With G
-    /// segments lane l holds the weight of lane l mod (S / G): every segment the same.
+    /// segments lane l holds the weight of lane l mod (S / G): every segment the same; in lane
+    /// mode the first lane of each run holds the channel's weight.
     /// </summary>
     private static MemoryImage WeightImage(ScheduledProgram program)
     {
@@ -160,7 +161,10 @@ public static class BuildImages
                                 {
                                     if (lane)
                                     {
-                                        if (dot.WeightBit(offsets, tile.Oc0 + i, 0, ky, kx)) WideBits.Set(word, i * s + tile.LaneLo + i, 1, 1);
+                                        // Segmented: the first lane of every run; else the PE's own input lane.
+                                        if (dot.WeightBit(offsets, tile.Oc0 + i, 0, ky, kx))
+                                            for (int g = 0; g < part.Descriptor.Segments; g++)
+                                                WideBits.Set(word, i * s + (part.Descriptor.SegLog2 > 0 ? g * run : tile.LaneLo + i), 1, 1);
                                         continue;
                                     }
                                     for (int l = 0; l < s; l++)

@@ -35,6 +35,34 @@ public sealed class SegmentCosimTests
         CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, $"narrow {h}x{w}");
     }
 
+    /// <summary>Lane-mode work segmented: the zoo's depthwise / pooling / copy network and every operation chained.</summary>
+    [Theory]
+    [InlineData("lane-mix", 64, 64, 4, 8)]
+    [InlineData("lane-mix", 16, 32, 8, 16)]
+    [InlineData("all-ops", 64, 64, 4, 8)]
+    public void Lane_mode_networks_in_verilator(string model, int p, int s, int segments, int banks)
+    {
+        var (g, input) = model == "lane-mix" ? LaneMixTests.Network.Value : AllOpsTests.Network.Value;
+        var program = LoweringPipeline.Lower(g, new EngineConfig(p, s, segments: segments, banks: banks));
+        Assert.Contains(program.Layers, l => l.Descriptor.LaneMode == 1 && l.Descriptor.Segments > 1);
+        CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, model);
+    }
+
+    /// <summary>Random single operations (RandomOpNetworks) whose lane-mode layers segment on the first Icarus engine.</summary>
+    public static IEnumerable<object[]> OpCases() => Enumerable.Range(0, 96)
+        .Where(i => LoweringPipeline.Lower(RandomOpNetworks.Build(i).Graph, IcarusConfigs[0]).Layers
+            .Any(l => l.Descriptor.LaneMode == 1 && l.Descriptor.Segments > 1))
+        .Take(10).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(OpCases))]
+    public void Random_operation_in_icarus(int index)
+    {
+        var (g, input, description) = RandomOpNetworks.Build(index);
+        foreach (var config in IcarusConfigs)
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"case {index} ({description})");
+    }
+
     private static readonly EngineConfig[] IcarusConfigs = [new(8, 32, segments: 4, banks: 16), new(3, 24, segments: 2, banks: 8)];
 
     /// <summary>Random conv cases (of RandomConvTests) that segment on the first Icarus engine.</summary>
@@ -77,5 +105,6 @@ public sealed class SegmentCosimTests
     {
         Assert.Equal(10, ConvCases().Count());
         Assert.Equal(4, ResidualCases().Count());
+        Assert.Equal(10, OpCases().Count());
     }
 }

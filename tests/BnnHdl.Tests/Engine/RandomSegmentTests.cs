@@ -43,6 +43,30 @@ public sealed class RandomSegmentTests
             EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
     }
 
+    public static IEnumerable<object[]> OpCases() => Enumerable.Range(0, 96).Select(i => new object[] { i });
+
+    /// <summary>Every engine operation (lane mode included: depthwise, pools, copies) on segmented engines.</summary>
+    [Theory]
+    [MemberData(nameof(OpCases))]
+    public void Random_operation_equals_the_reference_with_segments(int index)
+    {
+        var (g, input, description) = RandomOpNetworks.Build(index);
+        foreach (var config in Configs)
+            EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
+    }
+
+    [Fact]
+    public void Lane_mode_layers_run_segmented()
+    {
+        int segmented = 0;
+        foreach (var index in Enumerable.Range(0, 96))
+        {
+            var (g, _, _) = RandomOpNetworks.Build(index);
+            segmented += LoweringPipeline.Lower(g, Configs[2]).Layers.SelectMany(l => l.Descriptors).Count(d => d.LaneMode == 1 && d.Segments > 1);
+        }
+        Assert.True(segmented >= 30, $"{segmented} lane-mode program words segmented on {Configs[2]}");
+    }
+
     [Theory]
     [InlineData(16, 16)]
     [InlineData(9, 15)]

@@ -126,6 +126,22 @@ public class EngineUtilizationTests
     }
 
     [Fact]
+    public void Segments_multiply_lane_mode_work_by_the_positions_per_beat()
+    {
+        // A depthwise 3x3 over 64 U2 channels: one lane per PE and beat, so 1 / S without
+        // segments and G / S with G positions per beat (8 with 16 banks: 7 x 2 + 1 words).
+        var b = new NetworkBuilder("dw");
+        var x = b.Input(64, 16, 16, DataType.U(2));
+        b.Output(b.MultiThreshold(b.Conv2d(x, 64, 3, pad: 1, groups: 64, name: "dw3x3"), DataType.U(2)));
+        var plain = EngineUtilization.Of(Lower(b.Build(), 64, 64)).Layers.Single();
+        var segmented = EngineUtilization.Of(Lower(b.Build(), new EngineConfig(64, 64, segments: 8, banks: 16))).Layers.Single();
+        Assert.InRange(plain.Utilization, 0.0155, 1.0 / 64);
+        Assert.InRange(segmented.Utilization, 0.123, 8.0 / 64);
+        // 16 rows x 2 groups of 8 positions, N = 9 taps x 2 planes.
+        Assert.Equal(2 + 2 + 31 * 18 + 18 + 2 + 2, segmented.Cycles);
+    }
+
+    [Fact]
     public void Cycles_split_into_beats_write_back_stalls_and_the_rest()
     {
         // 8 B inputs -> 1x1 -> 4 channels of U2: N = 1 beat per position (one word of 8 lanes),
