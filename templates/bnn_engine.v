@@ -632,6 +632,14 @@ module bnn_engine #(
   // addition of k (no multiplier). Words of segments past G are never used.
   localparam integer FBS = S << $clog2(FB);
   wire [FBS-1:0] a_words = fm_a_rdata;
+  // n x k for a constant n by repeated addition of the field value k (no multiplier).
+  function [WIW-1:0] times_k(input [WIW-1:0] k, input integer n);
+    integer c;
+    begin
+      times_k = {WIW{1'b0}};
+      for (c = 0; c < n; c = c + 1) times_k = times_k + k;
+    end
+  endfunction
   // Word idx of an access (0 past its FB words).
   function [S-1:0] word_at(input [FBS-1:0] words, input [WIW-1:0] idx);
     integer k;
@@ -647,20 +655,9 @@ module bnn_engine #(
   genvar g;
   generate
     for (g = 0; g < SEGS; g = g + 1) begin : g_seg_in
-      wire [WIW-1:0] a_idx, out_idx, res_idx;
-      if (g == 0) begin : g_base
-        assign a_idx   = {WIW{1'b0}};
-        assign out_idx = {WIW{1'b0}};
-        assign res_idx = {WIW{1'b0}};
-      end else begin : g_next
-        assign a_idx   = g_seg_in[g - 1].a_next_unused;
-        assign out_idx = g_seg_in[g - 1].out_next_unused;
-        assign res_idx = g_seg_in[g - 1].res_next_unused;
-      end
-      // The next segment's indices (the last segment's go nowhere, hence the names).
-      wire [WIW-1:0] a_next_unused   = a_idx + in_k_w;
-      wire [WIW-1:0] out_next_unused = out_idx + out_k_w;
-      wire [WIW-1:0] res_next_unused = res_idx + res_k_w;
+      wire [WIW-1:0] a_idx   = times_k(in_k_w, g);
+      wire [WIW-1:0] out_idx = times_k(out_k_w, g);
+      wire [WIW-1:0] res_idx = times_k(res_k_w, g);
       wire [S-1:0] a_word   = word_at(a_words, a_idx);
       wire [S-1:0] res_word = word_at(fm_b_rdata, res_idx);
       // Padded positions read no memory: every lane takes the pad bit; the mask then keeps

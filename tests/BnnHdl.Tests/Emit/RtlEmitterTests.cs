@@ -131,6 +131,23 @@ public sealed partial class RtlEmitterTests
     }
 
     [Fact]
+    public void Segmented_rtl_elaborates_in_yosys()
+    {
+        // Segments add generate-scoped wires read across generate loops and word selectors:
+        // still inside the subset Yosys reads.
+        using var dir = new TempFolder();
+        string outDir = Path.Combine(dir.Path, "rtl");
+        var (g, input) = BnnHdl.Tests.Engine.LaneMixTests.Network.Value;
+        var program = BnnHdl.Lowering.LoweringPipeline.Lower(g, new BnnHdl.Engine.EngineConfig(16, 32, segments: 4, banks: 8));
+        Assert.True(program.Dimensions.Segments > 1);
+        RtlEmitter.Write(program, input, outDir);
+        string script = $"read_verilog -sv -I. {string.Join(' ', RtlEmitter.Sources)}; hierarchy -check -top bnn_engine_top; proc";
+        var yosys = ExternalTool.Require("yosys").Run(["-q", "-p", script], outDir, TimeSpan.FromMinutes(2));
+        string text = (yosys.Stderr + yosys.Stdout).Trim();
+        if (yosys.ExitCode != 0 || text.Length > 0) throw new XunitException($"yosys of segmented lane-mix on 16x32:\n{text}");
+    }
+
+    [Fact]
     public void Refuses_to_replace_a_folder_it_did_not_write()
     {
         using var dir = new TempFolder();
