@@ -807,8 +807,9 @@ module bnn_engine #(
   wire         res_bip  = res_kind == 2'd2;
   wire         ew_gate  = f_ew_op != 0;
   wire [S-1:0] lane_wmask = S'(active_mask) << f_lane0;
-  wire [lane_offset(SEGS, FBS)-1:0] seg_wdata;   // segment g's write data, placed in its word of the access
-  wire [lane_offset(SEGS, FB)-1:0]  seg_wen;
+  // Segment g's write: {enables of the access's words, their data}, its own word set.
+  localparam integer WRW = FBS + FB;
+  wire [lane_offset(SEGS, WRW)-1:0] seg_writes;
   generate
     for (g = 0; g < SEGS; g = g + 1) begin : g_seg_wb
       wire [PAW-1:0] cross_sums;
@@ -842,28 +843,22 @@ module bnn_engine #(
       wire [S-1:0]   data   = S'(out_bits) << f_lane0;
       for (i = 0; i < FB; i = i + 1) begin : g_word
         wire hit = writes & (g_seg_in[g].out_idx == WIW'(i));
-        assign seg_wen[lane_offset(g, FB) + i] = hit;
-        assign seg_wdata[lane_offset(g, FBS) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
+        assign seg_writes[lane_offset(g, WRW) + FBS + i] = hit;
+        assign seg_writes[lane_offset(g, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
       end
     end
   endgenerate
-  // Each word of the access belongs to at most one segment: OR the segments' words.
-  function [FBS-1:0] any_wdata(input [lane_offset(SEGS, FBS)-1:0] all);
+  // Each word of the access belongs to at most one segment: OR the segments' writes.
+  function [WRW-1:0] any_write(input [lane_offset(SEGS, WRW)-1:0] all);
     integer k;
     begin
-      any_wdata = {FBS{1'b0}};
-      for (k = 0; k < SEGS; k = k + 1) any_wdata = any_wdata | all[lane_offset(k, FBS) +: FBS];
+      any_write = {WRW{1'b0}};
+      for (k = 0; k < SEGS; k = k + 1) any_write = any_write | all[lane_offset(k, WRW) +: WRW];
     end
   endfunction
-  function [FB-1:0] any_wen(input [lane_offset(SEGS, FB)-1:0] all);
-    integer k;
-    begin
-      any_wen = {FB{1'b0}};
-      for (k = 0; k < SEGS; k = k + 1) any_wen = any_wen | all[lane_offset(k, FB) +: FB];
-    end
-  endfunction
-  wire [FBS-1:0] wdata_all = any_wdata(seg_wdata);
-  wire [FB-1:0]  wen_all   = any_wen(seg_wen);
+  wire [WRW-1:0] write_all = any_write(seg_writes);
+  wire [FBS-1:0] wdata_all = write_all[FBS-1:0];
+  wire [FB-1:0]  wen_all   = write_all[FBS +: FB];
 
   // ---------------------------------------------------------------------------------
   // Memory ports

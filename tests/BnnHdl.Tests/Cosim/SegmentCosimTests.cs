@@ -58,8 +58,13 @@ public sealed class SegmentCosimTests
     public void Random_operation_in_icarus(int index)
     {
         var (g, input, description) = RandomOpNetworks.Build(index);
+        InIcarus(g, input, $"case {index} ({description})");
+    }
+
+    private static void InIcarus(BnnHdl.Network.Graph g, BnnHdl.Reference.TensorData input, string description)
+    {
         foreach (var config in IcarusConfigs)
-            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"case {index} ({description})");
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, description);
     }
 
     private static readonly EngineConfig[] IcarusConfigs = [new(8, 32, segments: 4, banks: 16), new(3, 24, segments: 2, banks: 8)];
@@ -83,9 +88,7 @@ public sealed class SegmentCosimTests
     {
         var r = SeededRandom.For(1000 + index, "engine conv case");
         var (g, description) = RandomConvTests.RandomLayer(r);
-        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
-        foreach (var config in IcarusConfigs)
-            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"case {index} ({description})");
+        InIcarus(g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), $"case {index} ({description})");
     }
 
     [Theory]
@@ -94,9 +97,7 @@ public sealed class SegmentCosimTests
     {
         var r = SeededRandom.For(4000 + index, "engine residual case");
         var (g, description) = RandomResidualAddTests.RandomResidualLayer(r);
-        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
-        foreach (var config in IcarusConfigs)
-            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"residual case {index} ({description})");
+        InIcarus(g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), $"residual case {index} ({description})");
     }
 
     [Fact]
