@@ -628,69 +628,22 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Datapath: the segments' input words, P PEs, the shared corrections, the broadcast element
   // ---------------------------------------------------------------------------------
-  // Word g x k of an FM access (k = in_k, out_k or res_k): segment g's word, by repeated
-  // addition of k (no multiplier). Words of segments past G are never used.
+  // What each segment reads: its input word (act vectors), residual word and output word.
   localparam integer FBS = S << $clog2(FB);
   wire [FBS-1:0] a_words = fm_a_rdata;
-  // n x k for a constant n by repeated addition of the field value k (no multiplier).
-  function [WIW-1:0] times_k(input [WIW-1:0] k, input integer n);
-    integer c;
-    begin
-      times_k = {WIW{1'b0}};
-      for (c = 0; c < n; c = c + 1) times_k = times_k + k;
-    end
-  endfunction
-  // Word idx of an access (0 past its FB words).
-  function [S-1:0] word_at(input [FBS-1:0] words, input [WIW-1:0] idx);
-    integer k;
-    begin
-      word_at = {S{1'b0}};
-      for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
-    end
-  endfunction
-  wire [WIW-1:0] in_k_w  = WIW'(f_in_k);
-  wire [WIW-1:0] out_k_w = WIW'(f_out_k);
-  wire [WIW-1:0] res_k_w = WIW'(f_res_k);
-  wire [lane_offset(SEGS, S)-1:0] seg_srcs;   // segment g's input word (pad word when padded), masked
-  genvar g;
-  generate
-    for (g = 0; g < SEGS; g = g + 1) begin : g_seg_in
-      wire [WIW-1:0] a_idx   = times_k(in_k_w, g);
-      wire [WIW-1:0] out_idx = times_k(out_k_w, g);
-      wire [WIW-1:0] res_idx = times_k(res_k_w, g);
-      wire [S-1:0] a_word   = word_at(a_words, a_idx);
-      wire [S-1:0] res_word = word_at(fm_b_rdata, res_idx);
-      // Padded positions read no memory: every lane takes the pad bit; the mask then keeps
-      // only the group's real lanes.
-      assign seg_srcs[lane_offset(g, S) +: S] = (d_pads[g] ? {S{f_pad_one}} : a_word) & d_mask;
-      // Lane mode with segments: bit i is PE i's channel (lane lo + i) of this segment's word.
-      if (SEGS > 1) begin : g_lane
-        wire [P-1:0] own_bits = P'(seg_srcs[lane_offset(g, S) +: S] >> f_lane_lo);
-      end
-    end
-  endgenerate
-
-  // The act lanes: with 2^m segments run g (lanes [g S/2^m +: S/2^m]) is segment g's word's
-  // first S/2^m lanes (the lowering puts a segmented group on lanes 0 .. S/G - 1 of one block).
-  wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
-  assign act_modes[S-1:0] = seg_srcs[S-1:0];
-  genvar mm;
-  generate
-    for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_act_mode
-      for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
-        assign act_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] =
-          seg_srcs[lane_offset(g, S) +: (S >> mm)];
-      end
-    end
-  endgenerate
-  function [S-1:0] act_of(input [lane_offset(SL2 + 1, S)-1:0] modes, input [PM_SEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      act_of = {S{1'b0}};
-      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) act_of = modes[lane_offset(k, S) +: S];
-    end
-  endfunction
-  wire [S-1:0] act = act_of(act_modes, f_seg_log2);
+  wire [S-1:0]   act, run_starts;
+  wire [lane_offset(P, S)-1:0]      pe_acts;
+  wire [lane_offset(SEGS, S)-1:0]   res_words;
+  wire [lane_offset(SEGS, WIW)-1:0] out_idxs;
+  wire lane_mode = f_lane_mode != 0;
+  bnn_seg_input #(
+    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W),
+    .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
+  ) u_seg_input (
+    .a_words(a_words), .b_words(fm_b_rdata), .in_k(WIW'(f_in_k)), .out_k(WIW'(f_out_k)), .res_k(WIW'(f_res_k)),
+    .seg_m(f_seg_log2), .lane_mode(lane_mode), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
+    .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_starts(run_starts),
+    .res_words(res_words), .out_idxs(out_idxs));
   wire d_pad = d_pads[0];
 
   // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs;
@@ -701,7 +654,6 @@ module bnn_engine #(
   bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
     .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(act), .wgt({S{1'b1}}),
     .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs));
-  wire lane_mode = f_lane_mode != 0;
   wire pool_max  = f_pool_max != 0;
   wire ones      = f_ones != 0;
   // Max pooling restarts the PE sums at every tap (a tap's value is its planes' sum).
@@ -724,21 +676,10 @@ module bnn_engine #(
     if (d_valid & d_tap_first) n_inside <= (d_first ? {AW{1'b0}} : n_inside) + AW'(!d_pad);
   end
   wire          inside_count = f_inside_count != 0;
-  // In lane mode PE i's own input lane is lane_lo + i; with segments its channel's bit of
-  // segment g's word goes to the first lane of run g (weights there), so each PE gets its own
-  // act vector. run_starts: the first lane of every run of the beat's segment mode.
-  wire [S-1:0]  own_one = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
-  wire [lane_offset(SL2 + 1, S)-1:0] run_start_modes;
-  assign run_start_modes[S-1:0] = own_one;
-  generate
-    for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_run_starts
-      for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
-        assign run_start_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] = (S >> mm)'(1);
-      end
-    end
-  endgenerate
-  wire [S-1:0]  run_starts = act_of(run_start_modes, f_seg_log2);
-  wire          lane_segs  = lane_mode & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
+  // In lane mode PE i's own input lane is lane_lo + i (run_starts with segments: the first
+  // lane of every run, where bnn_seg_input puts the PE's channel).
+  wire [S-1:0]  own_one   = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
+  wire          lane_segs = lane_mode & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
 
   // TM lane of one PE: TS values of TW bits, then the direction bit.
   localparam integer TML  = lane_offset(TS, TW) + 1;
@@ -751,21 +692,12 @@ module bnn_engine #(
   wire [PXW-1:0] corr_terms0;  // segment 0's per-PE corrections (lane mode: each PE's own)
   wire [PAW-1:0] tap_maxes;    // each PE's maximum over the taps (max pooling)
 
-  genvar i;
+  genvar i, g;
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
       wire [lane_offset(SEGS, AW)-1:0] sums, own_sums;
       wire [AW-1:0] cross_next;
-      // Segmented lane mode: run g's first lane is this PE's channel in segment g's word.
-      wire [lane_offset(SL2 + 1, S)-1:0] lane_act_modes;
-      assign lane_act_modes[S-1:0] = act;
-      for (mm = 1; mm <= SL2; mm = mm + 1) begin : g_lane_act
-        for (g = 0; g < (1 << mm); g = g + 1) begin : g_run
-          assign lane_act_modes[lane_offset(mm, S) + lane_offset(g, S >> mm) +: (S >> mm)] =
-            (S >> mm)'(g_seg_in[g].g_lane.own_bits[i]);
-        end
-      end
-      wire [S-1:0]  pe_act = lane_segs ? act_of(lane_act_modes, f_seg_log2) : act;
+      wire [S-1:0]  pe_act = pe_acts[lane_offset(i, S) +: S];
       // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
       // or the first lane of every run when segmented.
       wire [S-1:0]  own_lanes = lane_segs ? run_starts : own_one << i;
@@ -833,7 +765,7 @@ module bnn_engine #(
         .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
         .pool_max(pool_max), .cross_sums(cross_sums), .tap_maxes(g == 0 ? tap_maxes : {PAW{1'b0}}),
         .corr_terms(corr_terms), .bcorr_term(bcorr_term), .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr),
-        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(P'(g_seg_in[g].res_word >> f_res_lane0)),
+        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(P'(res_words[lane_offset(g, S) +: S] >> f_res_lane0)),
         .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(OPW'(op)),
         .out_raw(f_out_raw != 0), .xcp_mode(2'(f_xcp_log2)), .out_bits(out_bits));
 
@@ -842,7 +774,7 @@ module bnn_engine #(
       wire           writes = (XGW'(g) < x_step) & (wb_xg < XGW'(f_ow));
       wire [S-1:0]   data   = S'(out_bits) << f_lane0;
       for (i = 0; i < FB; i = i + 1) begin : g_word
-        wire hit = writes & (g_seg_in[g].out_idx == WIW'(i));
+        wire hit = writes & (out_idxs[lane_offset(g, WIW) +: WIW] == WIW'(i));
         assign seg_writes[lane_offset(g, WRW) + FBS + i] = hit;
         assign seg_writes[lane_offset(g, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
       end

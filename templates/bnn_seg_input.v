@@ -1,0 +1,126 @@
+// bnn_seg_input: what the segments of a beat read (docs/engine.md "Segments").
+//
+// A feature-memory access returns FB consecutive words. Segment g (output position x + g)
+// uses word g x in_k of the beat's access (the same tap, block and plane of its position),
+// or the pad word when its own input position is padding, masked to the tile's lanes; its
+// residual word is word g x res_k of port B's access and its output word g x out_k of the
+// write. With 2^seg_m segments, run g of the S lanes (S >> seg_m lanes from g S/2^seg_m)
+// carries segment g:
+// - dense work: the word's first S >> seg_m lanes (the group sits on lanes 0 .. S/G - 1),
+//   the same act vector for every PE;
+// - lane mode: PE i's channel (lane lane_lo + i of the word) on the run's first lane, the
+//   other lanes 0, so every PE has its own act vector; run_starts marks those lanes (the
+//   lane-mode weights). Without segments PE i's lane is lane_lo + i of the one word.
+// Every g x k is a repeated addition of the field value (no multiplier).
+module bnn_seg_input #(
+  parameter integer P    = 4,    // PEs
+  parameter integer S    = 8,    // lanes
+  parameter integer SEGS = 1,    // most segments (a power of two dividing S)
+  parameter integer FB   = 1,    // words per access
+  parameter integer FBS  = 8,    // FB x S
+  parameter integer WIW  = 4,    // width of a word index g x k
+  parameter integer SMW  = 1,    // width of seg_m
+  parameter integer LLW  = 3,    // width of lane_lo
+  parameter integer PS   = 32,   // P x S
+  parameter integer SS   = 8,    // SEGS x S
+  parameter integer SI   = 4     // SEGS x WIW
+) (
+  input  wire [FBS-1:0]  a_words,    // port A's access (word i at bits [i x S +: S])
+  input  wire [FBS-1:0]  b_words,    // port B's access
+  input  wire [WIW-1:0]  in_k,
+  input  wire [WIW-1:0]  out_k,
+  input  wire [WIW-1:0]  res_k,
+  input  wire [SMW-1:0]  seg_m,      // log2 of the beat's segments
+  input  wire            lane_mode,
+  input  wire            pad_one,
+  input  wire [LLW-1:0]  lane_lo,
+  input  wire [SEGS-1:0] pads,       // per segment: its input position is padding
+  input  wire [S-1:0]    mask,       // the tile's lanes
+  output wire [S-1:0]    act,        // the shared act vector
+  output wire [PS-1:0]   pe_acts,    // PE i's act vector at bits [i x S +: S]
+  output wire [S-1:0]    run_starts, // lane mode: the lanes that carry a channel
+  output wire [SS-1:0]   res_words,  // segment g's residual word at bits [g x S +: S]
+  output wire [SI-1:0]   out_idxs    // segment g's output word index at bits [g x WIW +: WIW]
+);
+  localparam integer SL2 = $clog2(SEGS);
+
+  // Bit offset of lane `lane` of `width`-bit lanes, by repeated addition (no multiplier).
+  function integer lane_offset(input integer lane, input integer width);
+    integer k;
+    begin
+      lane_offset = 0;
+      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+    end
+  endfunction
+  // n x k for a constant n by repeated addition of the field value k.
+  function [WIW-1:0] times_k(input [WIW-1:0] k, input integer n);
+    integer c;
+    begin
+      times_k = {WIW{1'b0}};
+      for (c = 0; c < n; c = c + 1) times_k = times_k + k;
+    end
+  endfunction
+  // Word idx of an access (0 past its FB words).
+  function [S-1:0] word_at(input [FBS-1:0] words, input [WIW-1:0] idx);
+    integer k;
+    begin
+      word_at = {S{1'b0}};
+      for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
+    end
+  endfunction
+  // The vector of segment mode seg_m among the SL2 + 1 modes' vectors.
+  function [S-1:0] of_mode(input [lane_offset(SL2 + 1, S)-1:0] modes, input [SMW-1:0] m);
+    integer k;
+    begin
+      of_mode = {S{1'b0}};
+      for (k = 0; k <= SL2; k = k + 1) if (m == SMW'(k)) of_mode = modes[lane_offset(k, S) +: S];
+    end
+  endfunction
+
+  wire [SS-1:0] srcs;   // segment g's input word (the pad word when padded), masked
+  genvar g, m, i;
+  generate
+    for (g = 0; g < SEGS; g = g + 1) begin : g_seg
+      wire [S-1:0] a_word = word_at(a_words, times_k(in_k, g));
+      assign srcs[lane_offset(g, S) +: S] = (pads[g] ? {S{pad_one}} : a_word) & mask;
+      assign res_words[lane_offset(g, S) +: S] = word_at(b_words, times_k(res_k, g));
+      assign out_idxs[lane_offset(g, WIW) +: WIW] = times_k(out_k, g);
+      // Lane mode with segments: bit i is PE i's channel (lane lane_lo + i) of this word.
+      if (SEGS > 1) begin : g_lane
+        wire [P-1:0] own = P'(srcs[lane_offset(g, S) +: S] >> lane_lo);
+      end
+    end
+  endgenerate
+
+  // Dense runs: run g is segment g's first S >> m lanes; mode 0 is segment 0's word.
+  wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
+  // Lane mode: the first lane of every run (mode 0: PE 0's own lane, lane_lo).
+  wire [lane_offset(SL2 + 1, S)-1:0] start_modes;
+  assign act_modes[S-1:0]   = srcs[S-1:0];
+  assign start_modes[S-1:0] = {{(S-1){1'b0}}, 1'b1} << lane_lo;
+  generate
+    for (m = 1; m <= SL2; m = m + 1) begin : g_mode
+      for (g = 0; g < (1 << m); g = g + 1) begin : g_run
+        assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = srcs[lane_offset(g, S) +: (S >> m)];
+        assign start_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(1);
+      end
+    end
+  endgenerate
+  assign act        = of_mode(act_modes, seg_m);
+  assign run_starts = of_mode(start_modes, seg_m);
+
+  // Lane mode with segments: PE i takes bit lane_lo + i of every segment's word.
+  wire lane_segs = lane_mode & (seg_m != {SMW{1'b0}});
+  generate
+    for (i = 0; i < P; i = i + 1) begin : g_pe
+      wire [lane_offset(SL2 + 1, S)-1:0] lane_modes;
+      assign lane_modes[S-1:0] = act;
+      for (m = 1; m <= SL2; m = m + 1) begin : g_mode
+        for (g = 0; g < (1 << m); g = g + 1) begin : g_run
+          assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(g_seg[g].g_lane.own[i]);
+        end
+      end
+      assign pe_acts[lane_offset(i, S) +: S] = lane_segs ? of_mode(lane_modes, seg_m) : act;
+    end
+  endgenerate
+endmodule
