@@ -236,13 +236,7 @@ internal sealed class EngineMachine
     }
 
     /// <summary>Moves every lane of an S-bit word up by <paramref name="by"/> lanes (bits past S are dropped).</summary>
-    private void ShiftUp(ulong[] word, int by)
-    {
-        var copy = (ulong[])word.Clone();
-        Array.Clear(word);
-        for (int l = 0; l + by < _s; l++)
-            if (WideBits.Get(copy, l, 1) == 1) WideBits.Set(word, l + by, 1, 1);
-    }
+    private void ShiftUp(ulong[] word, int by) => WideBits.ShiftUp(word, by, _s);
 
     /// <summary>
     /// Forms acc (lane mode: with each PE's own correction; max pooling: the maximum), applies

@@ -56,6 +56,23 @@ public static class WideBits
             target[done >> 6] = Get(word, lsb + done, Math.Min(64, width - done));
     }
 
+    /// <summary>
+    /// Shifts the <paramref name="bits"/>-bit value in <paramref name="word"/> up by
+    /// <paramref name="by"/> bits in place, chunk by chunk; bits shifted past the width are dropped.
+    /// </summary>
+    public static void ShiftUp(Span<ulong> word, int by, int bits)
+    {
+        int whole = by >> 6, part = by & 63;
+        // From the top chunk down, so every chunk read is not yet overwritten.
+        for (int c = word.Length - 1; c >= 0; c--)
+        {
+            ulong hi = c - whole >= 0 ? word[c - whole] << part : 0;
+            ulong lo = part != 0 && c - whole - 1 >= 0 ? word[c - whole - 1] >> (64 - part) : 0;
+            word[c] = hi | lo;
+        }
+        if ((bits & 63) != 0) word[Chunks(bits) - 1] &= (1UL << (bits & 63)) - 1;
+    }
+
     /// <summary>Bits needed to write <paramref name="value"/> (>= 0) unsigned; at least 1.</summary>
     public static int UnsignedWidth(long value) =>
         value < 0 ? throw new ArgumentOutOfRangeException(nameof(value)) : Math.Max(1, 64 - BitOperations.LeadingZeroCount((ulong)value));
