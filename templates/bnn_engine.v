@@ -116,13 +116,13 @@ module bnn_engine #(
   // Lane index within an FM word (as wide as the bc_lane0 field, which holds one).
   localparam integer LNW0  = S > 1 ? $clog2(S) : 1;
   localparam integer LNW   = LNW0 > PM_BC_LANE0_W ? LNW0 : PM_BC_LANE0_W;
-  // Segments: log2 of the most, and the width of a position-group count (x + G stays
-  // below 3 OW: the lowering takes G < 2 OW).
-  localparam integer SL2   = $clog2(SEGS);
+  // The width of a position-group count (x + G stays below 3 OW: the lowering takes G < 2 OW).
   localparam integer XGW   = PM_OW_W + 2;
-  // Word index within an FM access (g x in_k, g x out_k, g x res_k for g < SEGS).
+  // Word index within an FM access (j x in_k for the window's positions j < FB, g x out_k,
+  // g x res_k for g < SEGS; FB >= SEGS).
+  localparam integer FL2   = $clog2(FB);
   localparam integer WIW   = (PM_IN_K_W > PM_OUT_K_W ? (PM_IN_K_W > PM_RES_K_W ? PM_IN_K_W : PM_RES_K_W)
-                                                     : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + SL2 + 1;
+                                                     : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + FL2 + 1;
 
   // ---------------------------------------------------------------------------------
   // Descriptor fields (program word: valid from ST_LLAT to the layer's last cycle;
@@ -185,6 +185,7 @@ module bnn_engine #(
   wire [PM_INSIDE_COUNT_W-1:0] f_inside_count = pm_rdata[PM_INSIDE_COUNT_LSB +: PM_INSIDE_COUNT_W];
   wire [PM_SEG_LOG2_W-1:0]     f_seg_log2     = pm_rdata[PM_SEG_LOG2_LSB     +: PM_SEG_LOG2_W];
   wire [PM_RES_TAIL_STEP_W-1:0] f_res_tail_step = pm_rdata[PM_RES_TAIL_STEP_LSB +: PM_RES_TAIL_STEP_W];
+  wire [PM_WIN_W-1:0]          f_win          = pm_rdata[PM_WIN_LSB          +: PM_WIN_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
@@ -289,7 +290,7 @@ module bnn_engine #(
 
   // Beat pipeline: what the data arriving this cycle belongs to.
   reg                     d_valid, d_first;
-  reg  [SEGS-1:0]         d_pads;      // per segment: its input position is padding
+  reg  [FB-1:0]           d_pads;      // per input position j of the access: it is padding
   reg                     d_neg;       // the beat is the sign plane of a signed input
   reg                     d_tap_first, d_tap_last;
   reg                     d_bvalid;    // a broadcast element plane arrives this cycle
@@ -307,7 +308,9 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   wire p_last     = p == f_in_k - 1'b1;
   wire b_last     = b == f_ncb_k - 1'b1;
-  wire kx_last    = kx == f_kw - 1'b1;
+  // The window (docs/engine.md "Window"): one beat carries a whole window row, so kx stays 0.
+  wire win        = f_win != 0;
+  wire kx_last    = win | (kx == f_kw - 1'b1);
   wire ky_last    = ky == f_kh - 1'b1;
   // A position group is G = 2^seg_log2 positions of a row (the last may be short).
   wire [XGW-1:0] x_step = XGW'(1) << f_seg_log2;
@@ -361,12 +364,13 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Pad detection and lane mask of the current beat
   // ---------------------------------------------------------------------------------
-  // Segment g reads input column ix + g (same row): each segment has its own pad test.
+  // Segment g reads input column ix + g (same row), the window's position j column ix + j:
+  // each has its own pad test.
   wire row_out = iy[CW-1] | ($signed(iy) >= $signed(CW'(f_in_h)));
-  wire [SEGS-1:0] pad_segs;
+  wire [FB-1:0] pad_segs;
   genvar sg;
   generate
-    for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_seg_pad
+    for (sg = 0; sg < FB; sg = sg + 1) begin : g_seg_pad
       wire [CW-1:0] ixg = ix + CW'(sg);
       assign pad_segs[sg] = row_out | ixg[CW-1] | ($signed(ixg) >= $signed(CW'(f_in_w)));
     end
@@ -631,18 +635,18 @@ module bnn_engine #(
   // What each segment reads: its input word (act vectors), residual word and output word.
   localparam integer FBS = S << $clog2(FB);
   wire [FBS-1:0] a_words = fm_a_rdata;
-  wire [S-1:0]   act, run_starts;
+  wire [S-1:0]   act, run_taps;
   wire [lane_offset(P, S)-1:0]      pe_acts;
   wire [lane_offset(SEGS, S)-1:0]   res_words;
   wire [lane_offset(SEGS, WIW)-1:0] out_idxs;
   wire lane_mode = f_lane_mode != 0;
   bnn_seg_input #(
-    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W),
+    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W), .KWW(PM_KW_W),
     .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
   ) u_seg_input (
     .a_words(a_words), .b_words(fm_b_rdata), .in_k(WIW'(f_in_k)), .out_k(WIW'(f_out_k)), .res_k(WIW'(f_res_k)),
-    .seg_m(f_seg_log2), .lane_mode(lane_mode), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
-    .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_starts(run_starts),
+    .seg_m(f_seg_log2), .lane_mode(lane_mode), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
+    .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));
   wire d_pad = d_pads[0];
 
@@ -676,10 +680,11 @@ module bnn_engine #(
     if (d_valid & d_tap_first) n_inside <= (d_first ? {AW{1'b0}} : n_inside) + AW'(!d_pad);
   end
   wire          inside_count = f_inside_count != 0;
-  // In lane mode PE i's own input lane is lane_lo + i (run_starts with segments: the first
-  // lane of every run, where bnn_seg_input puts the PE's channel).
+  // In lane mode PE i's own input lane is lane_lo + i (run_taps with segments or the window:
+  // the first lane, or the first kw lanes, of every run, where bnn_seg_input puts the PE's
+  // channel).
   wire [S-1:0]  own_one   = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
-  wire          lane_segs = lane_mode & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
+  wire          lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
 
   // TM lane of one PE: TS values of TW bits, then the direction bit.
   localparam integer TML  = lane_offset(TS, TW) + 1;
@@ -700,7 +705,7 @@ module bnn_engine #(
       wire [S-1:0]  pe_act = pe_acts[lane_offset(i, S) +: S];
       // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
       // or the first lane of every run when segmented.
-      wire [S-1:0]  own_lanes = lane_segs ? run_starts : own_one << i;
+      wire [S-1:0]  own_lanes = lane_segs ? run_taps : own_one << i;
       wire [S-1:0]  wgt = ones ? own_lanes : wm_rdata[lane_offset(i, S) +: S];
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
         .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),

@@ -1,26 +1,29 @@
-// bnn_seg_input: what the segments of a beat read (docs/engine.md "Segments").
+// bnn_seg_input: what the segments of a beat read (docs/engine.md "Segments", "Window").
 //
-// A feature-memory access returns FB consecutive words. Segment g (output position x + g)
-// uses word g x in_k of the beat's access (the same tap, block and plane of its position),
-// or the pad word when its own input position is padding, masked to the tile's lanes; its
-// residual word is word g x res_k of port B's access and its output word g x out_k of the
-// write. With 2^seg_m segments, run g of the S lanes (S >> seg_m lanes from g S/2^seg_m)
-// carries segment g:
+// A feature-memory access returns FB consecutive words. Input position j of the access
+// (j < FB: segment g is position g) is word j x in_k (the same tap, block and plane of its
+// position), or the pad word when that position is padding, masked to the tile's lanes; a
+// segment's residual word is word g x res_k of port B's access and its output word g x out_k
+// of the write. With 2^seg_m segments, run g of the S lanes (S >> seg_m lanes from
+// g S/2^seg_m) carries segment g:
 // - dense work: the word's first S >> seg_m lanes (the group sits on lanes 0 .. S/G - 1),
 //   the same act vector for every PE;
 // - lane mode: PE i's channel (lane lane_lo + i of the word) on the run's first lane, the
-//   other lanes 0, so every PE has its own act vector; run_starts marks those lanes (the
-//   lane-mode weights). Without segments PE i's lane is lane_lo + i of the one word.
-// Every g x k is a repeated addition of the field value (no multiplier).
+//   other lanes 0, so every PE has its own act vector; with the window (win) lane t < kw of
+//   run g carries position g + t, the window row's tap t of segment g. run_taps marks those
+//   lanes (the lane-mode weights). Without segments or window PE i's lane is lane_lo + i of
+//   the one word.
+// Every j x k is a repeated addition of the field value (no multiplier).
 module bnn_seg_input #(
   parameter integer P    = 4,    // PEs
   parameter integer S    = 8,    // lanes
   parameter integer SEGS = 1,    // most segments (a power of two dividing S)
-  parameter integer FB   = 1,    // words per access
+  parameter integer FB   = 1,    // words per access (FB >= SEGS)
   parameter integer FBS  = 8,    // FB x S
-  parameter integer WIW  = 4,    // width of a word index g x k
+  parameter integer WIW  = 4,    // width of a word index j x k
   parameter integer SMW  = 1,    // width of seg_m
   parameter integer LLW  = 3,    // width of lane_lo
+  parameter integer KWW  = 2,    // width of kw
   parameter integer PS   = 32,   // P x S
   parameter integer SS   = 8,    // SEGS x S
   parameter integer SI   = 4     // SEGS x WIW
@@ -32,13 +35,15 @@ module bnn_seg_input #(
   input  wire [WIW-1:0]  res_k,
   input  wire [SMW-1:0]  seg_m,      // log2 of the beat's segments
   input  wire            lane_mode,
+  input  wire            win,        // lane mode: a beat carries a window row of kw taps
+  input  wire [KWW-1:0]  kw,
   input  wire            pad_one,
   input  wire [LLW-1:0]  lane_lo,
-  input  wire [SEGS-1:0] pads,       // per segment: its input position is padding
+  input  wire [FB-1:0]   pads,       // per input position j: it is padding
   input  wire [S-1:0]    mask,       // the tile's lanes
   output wire [S-1:0]    act,        // the shared act vector
   output wire [PS-1:0]   pe_acts,    // PE i's act vector at bits [i x S +: S]
-  output wire [S-1:0]    run_starts, // lane mode: the lanes that carry a channel
+  output wire [S-1:0]    run_taps,   // lane mode: the lanes that carry a channel
   output wire [SS-1:0]   res_words,  // segment g's residual word at bits [g x S +: S]
   output wire [SI-1:0]   out_idxs    // segment g's output word index at bits [g x WIW +: WIW]
 );
@@ -77,47 +82,66 @@ module bnn_seg_input #(
     end
   endfunction
 
-  wire [SS-1:0] srcs;   // segment g's input word (the pad word when padded), masked
-  genvar g, m, i;
+  // Lanes of a run that carry taps: the first one, or the first kw with the window.
+  wire [KWW-1:0] taps = win ? kw : KWW'(1);
+
+  wire [lane_offset(FB, S)-1:0] srcs;   // position j's input word (the pad word when padded), masked
+  wire [lane_offset(FB, P)-1:0] owns;   // bit i of position j's: PE i's channel (lane lane_lo + i)
+  genvar g, m, i, t;
   generate
-    for (g = 0; g < SEGS; g = g + 1) begin : g_seg
+    for (g = 0; g < FB; g = g + 1) begin : g_pos
       wire [S-1:0] a_word = word_at(a_words, times_k(in_k, g));
       assign srcs[lane_offset(g, S) +: S] = (pads[g] ? {S{pad_one}} : a_word) & mask;
+      assign owns[lane_offset(g, P) +: P] = P'(srcs[lane_offset(g, S) +: S] >> lane_lo);
+    end
+    for (g = 0; g < SEGS; g = g + 1) begin : g_seg
       assign res_words[lane_offset(g, S) +: S] = word_at(b_words, times_k(res_k, g));
       assign out_idxs[lane_offset(g, WIW) +: WIW] = times_k(out_k, g);
-      // Lane mode with segments: bit i is PE i's channel (lane lane_lo + i) of this word.
-      if (SEGS > 1) begin : g_lane
-        wire [P-1:0] own = P'(srcs[lane_offset(g, S) +: S] >> lane_lo);
-      end
     end
   endgenerate
 
   // Dense runs: run g is segment g's first S >> m lanes; mode 0 is segment 0's word.
   wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
-  // Lane mode: the first lane of every run (mode 0: PE 0's own lane, lane_lo).
-  wire [lane_offset(SL2 + 1, S)-1:0] start_modes;
-  assign act_modes[S-1:0]   = srcs[S-1:0];
-  assign start_modes[S-1:0] = {{(S-1){1'b0}}, 1'b1} << lane_lo;
+  // Lane mode with segments or the window: the tap lanes of every run (without either the
+  // PEs share act and PE i's weight is its own lane, lane_lo + i).
+  wire [lane_offset(SL2 + 1, S)-1:0] tap_modes;
+  assign act_modes[S-1:0] = srcs[S-1:0];
   generate
     for (m = 1; m <= SL2; m = m + 1) begin : g_mode
       for (g = 0; g < (1 << m); g = g + 1) begin : g_run
         assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = srcs[lane_offset(g, S) +: (S >> m)];
-        assign start_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(1);
+      end
+    end
+    for (m = 0; m <= SL2; m = m + 1) begin : g_tap_mode
+      for (g = 0; g < (1 << m); g = g + 1) begin : g_run
+        for (t = 0; t < (S >> m); t = t + 1) begin : g_lane
+          if (t < (1 << KWW) - 1) begin : g_tap  // no kw exceeds the largest KWW-bit value
+            assign tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = KWW'(t) < taps;
+          end else begin : g_none
+            assign tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = 1'b0;
+          end
+        end
       end
     end
   endgenerate
-  assign act        = of_mode(act_modes, seg_m);
-  assign run_starts = of_mode(start_modes, seg_m);
+  assign act      = of_mode(act_modes, seg_m);
+  assign run_taps = of_mode(tap_modes, seg_m);
 
-  // Lane mode with segments: PE i takes bit lane_lo + i of every segment's word.
-  wire lane_segs = lane_mode & (seg_m != {SMW{1'b0}});
+  // Lane mode with segments or the window: lane t of run g takes PE i's channel of position
+  // g + t (t < taps; positions past the access are never tap lanes).
+  wire lane_segs = lane_mode & ((seg_m != {SMW{1'b0}}) | win);
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
       wire [lane_offset(SL2 + 1, S)-1:0] lane_modes;
-      assign lane_modes[S-1:0] = act;
-      for (m = 1; m <= SL2; m = m + 1) begin : g_mode
+      for (m = 0; m <= SL2; m = m + 1) begin : g_mode
         for (g = 0; g < (1 << m); g = g + 1) begin : g_run
-          assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(g_seg[g].g_lane.own[i]);
+          for (t = 0; t < (S >> m); t = t + 1) begin : g_lane
+            if (g + t < FB) begin : g_in
+              assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] & owns[lane_offset(g + t, P) + i];
+            end else begin : g_past
+              assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = 1'b0;
+            end
+          end
         end
       end
       assign pe_acts[lane_offset(i, S) +: S] = lane_segs ? of_mode(lane_modes, seg_m) : act;

@@ -69,8 +69,9 @@ public sealed record RtlParameters(
             min = Math.Min(min, Math.Min(-(long)d.Pt, -(long)d.Pl));
             max = Math.Max(max, Math.Max(d.InH, d.InW));
             max = Math.Max(max, (long)(d.Oh - 1) * d.Sy + (long)(d.Kh - 1) * d.Dy - d.Pt);
-            // Segment g of a group reads column ix + g: the last group may reach G - 1 past the row.
-            max = Math.Max(max, (long)(d.Ow - 1 + d.Segments - 1) * d.Sx + (long)(d.Kw - 1) * d.Dx - d.Pl);
+            // Position j of an access is tested at column ix + j for every j below the banks
+            // (segment g is position g; the window's taps of segment g are positions g + t).
+            max = Math.Max(max, (long)(d.Ow - 1) * d.Sx + (long)(d.Kw - 1) * d.Dx - d.Pl + program.Dimensions.Banks - 1);
         }
         return Max(WideBits.SignedWidth(min, max), RtlFields.CoordinateFields.Select(f => pm[f].Width + 1));
     }

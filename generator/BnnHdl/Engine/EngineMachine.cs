@@ -160,7 +160,9 @@ internal sealed class EngineMachine
         Array.Clear(_max);
         long corr = 0, bsum = 0, beats = 0, insideTaps = 0;
         int wAddress = tile.Wb;
-        bool laneSegments = d.LaneMode == 1 && d.SegLog2 > 0;
+        // Lane mode with segments or the window: PE i's channel on lane t of run g (t = kx with
+        // the window, whose beat carries a whole window row; t = 0 without).
+        bool window = d.Win == 1, laneSegments = d.LaneMode == 1 && (d.SegLog2 > 0 || window);
         long tapRow = origin;
         int iy = iy0;
         for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
@@ -184,7 +186,8 @@ internal sealed class EngineMachine
                 {
                     for (int c = 0; c < _per; c++)
                         t.Mask[c] = (j == 0 ? t.FromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? t.BelowHi[c] : _full[c]);
-                    var weights = d.Ones == 1 ? t.Ones : _wm[wAddress];
+                    var weights = d.Ones == 1 ? t.Ones : _wm[window ? tile.Wb + ky * tile.Ncb + j : wAddress];
+                    int runLane = segmentLane + (window ? kx : 0);
                     long plane = block;
                     for (int p = 0; p < d.InK; p++, plane++)
                     {
@@ -205,7 +208,7 @@ internal sealed class EngineMachine
                         }
                         if (laneSegments)
                             for (int i = 0; i < tile.Active; i++)
-                                t.PcWeight[i] = (long)(WideBits.Get(t.Act, tile.LaneLo + i, 1) & (d.Ones == 1 ? 1UL : WideBits.Get(weights[i], segmentLane, 1)));
+                                t.PcWeight[i] = (long)(WideBits.Get(t.Act, tile.LaneLo + i, 1) & (d.Ones == 1 ? 1UL : WideBits.Get(weights[i], runLane, 1)));
                         // The sign plane of an I(w) input counts negative (in_signed).
                         int sign = d.InSigned == 1 && p == d.InK - 1 ? -1 : 1;
                         corr += sign * (pcAct << p);
@@ -217,7 +220,8 @@ internal sealed class EngineMachine
                             if (d.LaneMode == 1)
                                 _laneCorr[i] += sign * ((long)WideBits.Get(t.Act, tile.LaneLo + i, 1) << p);
                         }
-                        beats++;
+                        // The window's beat is the row's: its other taps ride on lanes 1 .. KW - 1.
+                        if (!window || kx == 0) beats++;
                     }
                     // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
                     if (d.PoolMax == 1)

@@ -111,13 +111,16 @@ public static class BuildImages
 
     /// <summary>
     /// Feature-memory words one access must cover for a program word: the G positions of a
-    /// segmented layer lie K words apart (input, output and residual planes K), so (G - 1) K + 1,
-    /// rounded up to a power of two (the banks); 1 without segments.
+    /// segmented layer lie K words apart (input, output and residual planes K), so (G - 1) K + 1
+    /// (with the window the input's G + KW - 1 positions), rounded up to a power of two (the
+    /// banks); 1 without segments.
     /// </summary>
     private static int AccessWords(LayerDescriptor d)
     {
-        if (d.Segments == 1) return 1;
-        int words = (d.Segments - 1) * new[] { d.InK, d.OutK, d.ResK }.Max() + 1;
+        // The window reads G + KW - 1 input positions per beat.
+        int inPositions = d.Segments + (d.Win == 1 ? d.Kw - 1 : 0);
+        if (inPositions == 1) return 1;
+        int words = Math.Max((inPositions - 1) * d.InK, (d.Segments - 1) * Math.Max(d.OutK, d.ResK)) + 1;
         return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)words);
     }
 
@@ -134,7 +137,9 @@ public static class BuildImages
     /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
     /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input). With G
     /// segments lane l holds the weight of lane l mod (S / G): every segment the same; in lane
-    /// mode the first lane of each run holds the channel's weight.
+    /// mode the first lane of each run holds the channel's weight. With the window
+    /// (docs/engine.md "Window") one word per window row, word(tile, ky) = wb + ky: lane kx of
+    /// every run holds the channel's weight of tap (ky, kx).
     /// </summary>
     private static MemoryImage WeightImage(ScheduledProgram program)
     {
@@ -156,7 +161,10 @@ public static class BuildImages
                         for (int kx = 0; kx < kw; kx++)
                             for (int j = 0; j < tile.Ncb; j++)
                             {
-                                var word = chunks.AsSpan((tile.Wb + (ky * kw + kx) * tile.Ncb + j) * per, per);
+                                // The window keeps a row's taps in one word (lane kx of every run).
+                                bool window = part.Descriptor.Win == 1;
+                                int tapWord = window ? ky : ky * kw + kx;
+                                var word = chunks.AsSpan((tile.Wb + tapWord * tile.Ncb + j) * per, per);
                                 for (int i = 0; i < tile.Active; i++)
                                 {
                                     if (lane)
@@ -164,7 +172,7 @@ public static class BuildImages
                                         // Segmented: the first lane of every run; else the PE's own input lane.
                                         if (dot.WeightBit(offsets, tile.Oc0 + i, 0, ky, kx))
                                             for (int g = 0; g < part.Descriptor.Segments; g++)
-                                                WideBits.Set(word, i * s + (part.Descriptor.SegLog2 > 0 ? g * run : tile.LaneLo + i), 1, 1);
+                                                WideBits.Set(word, i * s + (window ? g * run + kx : part.Descriptor.SegLog2 > 0 ? g * run : tile.LaneLo + i), 1, 1);
                                         continue;
                                     }
                                     for (int l = 0; l < s; l++)

@@ -31,27 +31,31 @@ public static class Schedule
             for (int k = 0; k < words.Count; k++)
             {
                 var part = words[k];
-                var tiles = new List<TileDescriptor>();
                 var spaces = new TileSpaces(inRegion.C0, outRegion.C0, resRegion?.C0 ?? 0, layer.PoolLog2);
-                var cut = layer.Dot.Mode == DotMode.Dense
+                var cut = (layer.Dot.Mode == DotMode.Dense
                     ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion, outRegion, resRegion, spaces, config))
-                    : LaneTiles(layer.In.Shape.C, inRegion, outRegion, resRegion, spaces, config);
+                    : LaneTiles(layer.In.Shape.C, inRegion, outRegion, resRegion, spaces, config)).ToList();
                 foreach (var tile in cut)
                 {
                     // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
                     // view can cross a word boundary inside a group, which no tile can pool.
                     if (tile.Oc0 % (1 << layer.PoolLog2) != 0 || tile.Active % (1 << layer.PoolLog2) != 0)
                         throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
+                }
+                bool end = k == words.Count - 1;
+                var segments = Segmentation.Choose(layer, part, cut, inRegion, outRegion, resRegion, config);
+                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count)
+                    with { SegLog2 = segments.Log2, Win = segments.Window ? 1 : 0 };
+                var tiles = new List<TileDescriptor>();
+                foreach (var tile in cut)
+                {
                     // All-ones tiles read no weights: wb 0 (not one past the last word, which
                     // could need an address bit the weight memory does not have).
                     tiles.Add(tile with { Wb = layer.Dot.AllOnes ? 0 : wb, Tb = tb });
                     // All-ones weights (pools, copies, products) are not stored.
-                    wb += layer.Dot.AllOnes ? 0 : part.Taps * tile.Ncb;
+                    wb += layer.Dot.AllOnes ? 0 : descriptor.WeightWordsPerBlock * tile.Ncb;
                     tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
-                bool end = k == words.Count - 1;
-                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, tiles.Count)
-                    with { SegLog2 = Segmentation.ChooseLog2(layer, part, tiles, inRegion, outRegion, resRegion, config) };
                 // The residual walk after a row's last group of G positions (short when G does not divide OW).
                 descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Segments * descriptor.Segments) };
                 if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);

@@ -3,36 +3,61 @@ using BnnHdl.Engine;
 namespace BnnHdl.Lowering;
 
 /// <summary>
-/// How many output positions one beat of a dense layer computes (docs/engine.md
-/// "Segments"). A layer whose groups have few input channels leaves most lanes idle; with G
-/// segments each PE's S lanes split into G runs of S / G, run g working on output position
-/// x + g of the same row: G words are read per beat (the same tap, plane and block of G
-/// neighbouring input positions) and G positions are written per write cycle. The largest G
-/// that satisfies every condition is taken; G = 1 is v1. Lane-mode work (depthwise layers,
-/// stride-1 sum pools, copies) segments the same way: PE i finds its channel in every
-/// segment's word and uses the first lane of run g for position x + g, so any channel range
-/// fits; max pooling, padded B sums and act x act products keep one position per beat.
+/// How many output positions one beat of a layer computes (docs/engine.md "Segments"). A
+/// layer whose groups have few input channels leaves most lanes idle; with G segments each
+/// PE's S lanes split into G runs of S / G, run g working on output position x + g of the
+/// same row: G words are read per beat (the same tap, plane and block of G neighbouring input
+/// positions) and G positions are written per write cycle. The largest G that satisfies
+/// every condition is taken; G = 1 is v1. Lane-mode work (depthwise layers, stride-1 sum
+/// pools, copies) segments the same way: PE i finds its channel in every segment's word and
+/// uses the first lane of run g for position x + g, so any channel range fits; or, with the
+/// window (docs/engine.md "Window"), lanes t &lt; KW of run g for the KW taps of a window row,
+/// one beat per row and plane. Max pooling, padded B sums and act x act products keep one
+/// position and one tap per beat.
 /// </summary>
 public static class Segmentation
 {
-    /// <summary>log2 G for one program word of a layer whose tiles are already cut.</summary>
-    public static int ChooseLog2(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles,
+    /// <summary>log2 G, and whether the taps of a window row share a beat (lane mode only).</summary>
+    public sealed record Choice(int Log2, bool Window)
+    {
+        public static readonly Choice None = new(0, false);
+    }
+
+    /// <summary>The segments of one program word of a layer whose tiles are already cut.</summary>
+    public static Choice Choose(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles,
         FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config)
     {
         var dot = layer.Dot;
         // Neighbouring outputs must read neighbouring inputs (stride 1) and write neighbouring
-        // words (no strided output grid); lane-mode work and act x act products have their own paths.
+        // words (no strided output grid); act x act products have their own path.
         bool lane = dot.Mode == DotMode.Lane;
-        if (config.Segments == 1 || dot.Mode is not (DotMode.Dense or DotMode.Lane) || dot.Broadcast is not null
-            || part.Stride.X != 1 || part.Out.Sx != 1 || part.Out.W < 2 || tiles.Count == 0)
-            return 0;
+        if (dot.Mode is not (DotMode.Dense or DotMode.Lane) || dot.Broadcast is not null
+            || part.Stride.X != 1 || part.Out.Sx != 1 || tiles.Count == 0)
+            return Choice.None;
         // Dense: every tile reads lanes 0 .. ICg-1 of one block, so segment g's lanes are word g's
         // lanes 0 .. S/G-1. Lane mode needs one lane per run.
+        if (!lane && tiles.Any(t => t.Ncb != 1 || t.LaneLo != 0)) return Choice.None;
         int widest = lane ? 1 : tiles.Max(t => t.InHi - t.InLo);
-        if (!lane && tiles.Any(t => t.Ncb != 1 || t.LaneLo != 0)) return 0;
+        var plain = new Choice(Log2(widest, 1, part, inR, outR, resR, config), false);
+        // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
+        int kw = part.Kernel.X;
+        if (!lane || kw < 2 || dot.Geometry.Dilation.X != 1 || !Fits(kw, inR.Planes, config)) return plain;
+        var window = new Choice(Log2(kw, kw, part, inR, outR, resR, config), true);
+        // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
+        long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
+        return Cost(window) < Cost(plain) ? window : plain;
+    }
+
+    /// <summary>
+    /// The largest log2 G with runs of at least <paramref name="runLanes"/> lanes whose
+    /// accesses fit the banks (a window of <paramref name="taps"/> taps per run reads
+    /// G + taps - 1 positions), and fewer segments than the row has positions.
+    /// </summary>
+    private static int Log2(int runLanes, int taps, DotPart part, FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config)
+    {
         int log2 = 0;
-        while ((2 << log2) <= config.Segments && widest <= config.S >> (log2 + 1)
-               && Fits(2 << log2, inR.Planes, config) && Fits(2 << log2, outR.Planes, config)
+        while ((2 << log2) <= config.Segments && runLanes <= config.S >> (log2 + 1)
+               && Fits((2 << log2) + taps - 1, inR.Planes, config) && Fits(2 << log2, outR.Planes, config)
                && (resR is null || Fits(2 << log2, resR.Planes, config))
                && (1 << log2) < part.Out.W)
             log2++;
@@ -51,6 +76,6 @@ public static class Segmentation
         return g;
     }
 
-    /// <summary>G positions of K planes each span (G - 1) * K + 1 words, which one access of B words must cover.</summary>
-    private static bool Fits(int g, int planes, EngineConfig config) => (g - 1) * planes + 1 <= config.Banks;
+    /// <summary>N positions of K planes each span (N - 1) * K + 1 words, which one access of B words must cover.</summary>
+    private static bool Fits(int positions, int planes, EngineConfig config) => (positions - 1) * planes + 1 <= config.Banks;
 }

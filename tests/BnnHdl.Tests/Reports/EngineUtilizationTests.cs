@@ -128,17 +128,60 @@ public class EngineUtilizationTests
     [Fact]
     public void Segments_multiply_lane_mode_work_by_the_positions_per_beat()
     {
-        // A depthwise 3x3 over 64 U2 channels: one lane per PE and beat, so 1 / S without
-        // segments and G / S with G positions per beat (8 with 16 banks: 7 x 2 + 1 words).
+        // A depthwise 3x3 over 64 U2 channels: one lane per PE and beat without segments (1 / S).
+        // With 8 segments and 16 banks one beat carries 8 positions of one tap (7 x 2 + 1 words),
+        // or, with the window, a window row of 3 taps of 4 positions (their 6 positions are
+        // 5 x 2 + 1 words; 8 would need 19): 12 lanes instead of 8, so the window is taken.
         var b = new NetworkBuilder("dw");
         var x = b.Input(64, 16, 16, DataType.U(2));
         b.Output(b.MultiThreshold(b.Conv2d(x, 64, 3, pad: 1, groups: 64, name: "dw3x3"), DataType.U(2)));
         var plain = EngineUtilization.Of(Lower(b.Build(), 64, 64)).Layers.Single();
-        var segmented = EngineUtilization.Of(Lower(b.Build(), new EngineConfig(64, 64, segments: 8, banks: 16))).Layers.Single();
+        var segmented = Lower(b.Build(), new EngineConfig(64, 64, segments: 8, banks: 16));
+        Assert.Equal((2, 1), (segmented.Layers[0].Descriptor.SegLog2, segmented.Layers[0].Descriptor.Win));
+        var u = EngineUtilization.Of(segmented).Layers.Single();
         Assert.InRange(plain.Utilization, 0.0155, 1.0 / 64);
-        Assert.InRange(segmented.Utilization, 0.123, 8.0 / 64);
-        // 16 rows x 2 groups of 8 positions, N = 9 taps x 2 planes.
-        Assert.Equal(2 + 2 + 31 * 18 + 18 + 2 + 2, segmented.Cycles);
+        Assert.InRange(u.Utilization, 0.18, 12.0 / 64);
+        // 16 rows x 4 groups of 4 positions, N = 3 window rows x 2 planes, W = 2 writes.
+        Assert.Equal(2 + 2 + 63 * 6 + 6 + 2 + 2, u.Cycles);
+    }
+
+    /// <summary>
+    /// Depthwise and horizontal strip convolutions of MSCAN (64 channels at 64 x 64), output
+    /// of the input's type (a strip of one row and a B input has N = 1 beat per group: an
+    /// output of more planes would make the write-back the bound, W = K_out).
+    /// </summary>
+    public static Graph Depthwise(DataType type)
+    {
+        var b = new NetworkBuilder("depthwise");
+        var x = b.Input(64, 64, 64, type);
+        var outs = new List<TensorInfo>();
+        foreach (var (kh, kw) in new[] { (3, 3), (5, 5), (7, 7), (1, 7), (1, 11), (1, 21) })
+            outs.Add(b.MultiThreshold(b.DepthwiseConv2d(x, new Pair(kh, kw), pad: new Padding(kh / 2, kw / 2, kh / 2, kw / 2),
+                name: $"dw{kh}x{kw}"), type, name: $"dw{kh}x{kw}.q"));
+        b.Output(outs.ToArray());
+        return b.Build();
+    }
+
+    [Theory]
+    [InlineData("B")]
+    [InlineData("U2")]
+    public void Depthwise_and_horizontal_strip_convolutions_keep_half_the_lanes_busy_with_the_window_at_64x64(string type)
+    {
+        // The window (docs/engine.md "Window"): lane t of run g is tap (ky, t) of position x + g,
+        // one beat per window row and plane: G KW / S of the lanes, G the most segments whose
+        // runs hold KW lanes and whose G + KW - 1 positions one access covers.
+        var program = Lower(Depthwise(DataType.Parse(type)), new EngineConfig(64, 64, segments: 16, banks: 64));
+        var u = EngineUtilization.Of(program);
+        var expected = new Dictionary<string, int> { ["dw3x3"] = 16, ["dw5x5"] = 8, ["dw7x7"] = 8, ["dw1x7"] = 8, ["dw1x11"] = 4, ["dw1x21"] = 2 };
+        foreach (var (name, g) in expected)
+        {
+            var d = program.Layers.Single(l => l.Source.Name == name).Descriptor;
+            Assert.Equal((g, 1), (d.Segments, d.Win));
+            var layer = u.Layers.Single(l => l.Name == name);
+            Assert.True(layer.Utilization >= 0.5, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
+            // Beats alone would give G KW / S: only setups and the last write-back are on top.
+            Assert.InRange(layer.Utilization, (double)g * d.Kw / 64 * 0.98, (double)g * d.Kw / 64);
+        }
     }
 
     [Fact]

@@ -12,7 +12,7 @@
 //   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
 //   TT  tile table        4 words x 29 bits  (tt.memh)
-//   PM  program           2 words x 120 bits  (pm.memh, 2 layers)
+//   PM  program           2 words x 121 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -34,7 +34,7 @@ module bnn_engine_top (
   wire [1:0] tt_addr;
   wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [119:0] pm_rdata;
+  wire [120:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
@@ -57,13 +57,13 @@ module bnn_engine_top (
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
   bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(120), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(121), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
     .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(120), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
+    .PM_W(121), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
     .SEGS(1), .FB(1)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
