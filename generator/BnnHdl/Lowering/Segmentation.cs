@@ -41,7 +41,7 @@ public static class Segmentation
         var plain = new Choice(Log2(widest, 1, part, inR, outR, resR, config), false);
         // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
         int kw = part.Kernel.X;
-        if (!lane || kw < 2 || dot.Geometry.Dilation.X != 1 || !Fits(kw, inR.Planes, config)) return plain;
+        if (!lane || kw < 2 || kw > config.S || dot.Geometry.Dilation.X != 1 || !Fits(kw, inR.Planes, config)) return plain;
         var window = new Choice(Log2(kw, kw, part, inR, outR, resR, config), true);
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);

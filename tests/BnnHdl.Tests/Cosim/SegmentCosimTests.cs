@@ -43,6 +43,7 @@ public sealed class SegmentCosimTests
         var (g, input) = model == "lane-mix" ? LaneMixTests.Network.Value : AllOpsTests.Network.Value;
         var program = LoweringPipeline.Lower(g, new EngineConfig(p, s, segments: segments, banks: banks));
         Assert.Contains(program.Layers, l => l.Descriptor.LaneMode == 1 && l.Descriptor.Segments > 1);
+        Assert.Contains(program.Layers, l => l.Descriptor.Win == 1);
         CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, model);
     }
 
@@ -105,5 +106,12 @@ public sealed class SegmentCosimTests
         Assert.Equal(10, ConvCases().Count());
         Assert.Equal(4, ResidualCases().Count());
         Assert.Equal(10, OpCases().Count());
+        // The window (depthwise and sum-pool rows of KW >= 2) is among them on both engines.
+        foreach (var config in IcarusConfigs)
+        {
+            int windowed = OpCases().Count(c => LoweringPipeline.Lower(RandomOpNetworks.Build((int)c[0]).Graph, config).Layers
+                .Any(l => l.Descriptor.Win == 1));
+            Assert.True(windowed >= 2, $"{windowed} of the Icarus operation cases use the window on {config}");
+        }
     }
 }
