@@ -72,8 +72,10 @@ module bnn_engine #(
   // reads, masked writes); each access covers FB consecutive words (word i at bits
   // [i x S +: S]), written words selected by fm_wen, all with the same lane mask
   output wire [FM_AW-1:0]             fm_a_addr,
+  output wire [FM_AW-1:0]             fm_a_stride,  // words between an access's words (1, or a row pitch)
   input  wire [(S << $clog2(FB))-1:0] fm_a_rdata,
   output wire [FM_AW-1:0]             fm_b_addr,
+  output wire [FM_AW-1:0]             fm_b_stride,
   output wire                         fm_we,
   output wire [FB-1:0]                fm_wen,
   output wire [(S << $clog2(FB))-1:0] fm_wdata,
@@ -186,6 +188,7 @@ module bnn_engine #(
   wire [PM_SEG_LOG2_W-1:0]     f_seg_log2     = pm_rdata[PM_SEG_LOG2_LSB     +: PM_SEG_LOG2_W];
   wire [PM_RES_TAIL_STEP_W-1:0] f_res_tail_step = pm_rdata[PM_RES_TAIL_STEP_LSB +: PM_RES_TAIL_STEP_W];
   wire [PM_WIN_W-1:0]          f_win          = pm_rdata[PM_WIN_LSB          +: PM_WIN_W];
+  wire [PM_VERT_W-1:0]         f_vert         = pm_rdata[PM_VERT_LSB         +: PM_VERT_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
   wire [PM_LAST_W-1:0]         f_last         = pm_rdata[PM_LAST_LSB         +: PM_LAST_W];
 
@@ -640,11 +643,18 @@ module bnn_engine #(
   wire [lane_offset(SEGS, S)-1:0]   res_words;
   wire [lane_offset(SEGS, WIW)-1:0] out_idxs;
   wire lane_mode = f_lane_mode != 0;
+  // The vertical walk (docs/engine.md "Vertical walk") reads and writes one plane of
+  // positions a row apart: strided accesses whose words are one position each.
+  wire vert = f_vert != 0;
+  wire [WIW-1:0] in_pos_words  = vert ? WIW'(1) : WIW'(f_in_k);
+  wire [WIW-1:0] out_pos_words = vert ? WIW'(1) : WIW'(f_out_k);
+  assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
+  assign fm_b_stride = vert ? FM_AW'(f_out_x_step) : FM_AW'(1);
   bnn_seg_input #(
     .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W), .KWW(PM_KW_W),
     .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
   ) u_seg_input (
-    .a_words(a_words), .b_words(fm_b_rdata), .in_k(WIW'(f_in_k)), .out_k(WIW'(f_out_k)), .res_k(WIW'(f_res_k)),
+    .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(WIW'(f_res_k)),
     .seg_m(f_seg_log2), .lane_mode(lane_mode), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
     .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));

@@ -1,9 +1,11 @@
-// bnn_fm_banks: feature memory read and written BANKS consecutive words at a time.
+// bnn_fm_banks: feature memory read and written BANKS words at a time.
 //
-// An access at addr covers words addr .. addr + BANKS - 1, so its words always lie in
-// distinct banks (bank = address mod BANKS): a physical implementation maps the array onto
-// BANKS dual-port macros and rotates the words by addr mod BANKS, one word per macro per
-// port and cycle. This behavioural model keeps one flat array `mem` instead, so that
+// An access at addr with stride st covers words addr + i x st for i < BANKS: consecutive
+// words (st = 1), or words a row apart for the vertical walk (st = a row pitch that the
+// lowering makes 1 modulo BANKS). Either way word i lies in bank (addr + i) mod BANKS, so
+// the words always lie in distinct banks: a physical implementation maps the array onto
+// BANKS dual-port macros, rotates the words by addr mod BANKS and gives each macro its own
+// row address, one word per macro per port and cycle. This behavioural model keeps one flat array `mem` instead, so that
 // $readmemh and the harnesses that read u_fm.mem[a] see the memory the emitter lays out.
 // Otherwise it is a dual-port RAM widened: synchronous reads, read-before-write on both ports, and
 // a per-bit mask shared by the written words. Word addresses wrap modulo 2^ABITS, like every
@@ -21,13 +23,15 @@ module bnn_fm_banks #(
 ) (
   input  wire                               clk,
   input  wire [ABITS-1:0]                   a_addr,
-  output reg  [(DW << $clog2(BANKS))-1:0]   a_rdata,  // word i = mem[a_addr + i] of the previous cycle
+  input  wire [ABITS-1:0]                   a_stride, // words from word i to word i + 1 of port A's access
+  output reg  [(DW << $clog2(BANKS))-1:0]   a_rdata,  // word i = mem[a_addr + i x a_stride] of the previous cycle
   input  wire [ABITS-1:0]                   b_addr,
+  input  wire [ABITS-1:0]                   b_stride, // the same for port B (reads and writes)
   input  wire                               we,
   input  wire [BANKS-1:0]                   wen,      // word i is written iff we & wen[i]
   input  wire [(DW << $clog2(BANKS))-1:0]   wdata,    // word i at bits [i x DW +: DW], as in both rdata
   input  wire [DW-1:0]                      wmask,    // per-bit, the same for every written word
-  output reg  [(DW << $clog2(BANKS))-1:0]   b_rdata   // word i = mem[b_addr + i] of the previous cycle (old word)
+  output reg  [(DW << $clog2(BANKS))-1:0]   b_rdata   // word i = mem[b_addr + i x b_stride] of the previous cycle (old word)
 );
   reg [DW-1:0] mem [0:DEPTH-1];
 
@@ -46,6 +50,15 @@ module bnn_fm_banks #(
     if (INIT != "") $readmemh(INIT, mem);
   end
 
+  // i x st by repeated addition (no multiplier), modulo 2^ABITS.
+  function [ABITS-1:0] times(input [ABITS-1:0] st, input integer i);
+    integer c;
+    begin
+      times = {ABITS{1'b0}};
+      for (c = 0; c < i; c = c + 1) times = times + st;
+    end
+  endfunction
+
   // Word i's address (modulo 2^ABITS) and write data.
   wire [31:0]   a_word [0:BANKS-1];
   wire [31:0]   b_word [0:BANKS-1];
@@ -53,8 +66,8 @@ module bnn_fm_banks #(
   genvar g;
   generate
     for (g = 0; g < BANKS; g = g + 1) begin : g_word
-      wire [ABITS-1:0] a_wrapped = a_addr + ABITS'(g);
-      wire [ABITS-1:0] b_wrapped = b_addr + ABITS'(g);
+      wire [ABITS-1:0] a_wrapped = a_addr + times(a_stride, g);
+      wire [ABITS-1:0] b_wrapped = b_addr + times(b_stride, g);
       assign a_word[g] = 32'(a_wrapped);
       assign b_word[g] = 32'(b_wrapped);
       assign wd[g]     = wdata[at(g) +: DW];

@@ -10,7 +10,8 @@ namespace BnnHdl.Lowering;
 /// A Concat gets one region, and its operands are views into it (each operand's channels
 /// from its offset), live from the first operand written to the last read of any of them.
 /// Regions are placed first-fit in production order, so the input lands at word 0 and the
-/// result is deterministic. The peak is the memory depth the engine needs.
+/// result is deterministic. The peak is the memory depth the engine needs. The input and output
+/// of a vertical strip get rows pitched to 1 modulo the banks (<see cref="VerticalWalk"/>).
 /// </summary>
 public static class AllocateFeatureMemory
 {
@@ -44,11 +45,14 @@ public static class AllocateFeatureMemory
             (born[v.Out.Name], dies[v.Out.Name]) = (members.Min(m => born[m]), members.Max(m => dies[m]));
         }
 
+        // The tensors a vertical strip reads or writes get rows pitched for column accesses.
+        var pitched = graph.Layers.Where(l => VerticalWalk.Candidate(l, config)).SelectMany(l => new[] { l.In.Name, l.Out.Name }).ToHashSet();
         var placed = new List<FmRegion>();
         foreach (var t in owners.OrderBy(t => born[t.Name]))
         {
+            int pitch = pitched.Contains(t.Name) ? VerticalWalk.Pitch(t.Shape.W * t.Type.StoredBits, config.Banks) : 0;
             var region = new FmRegion(t.Name, t.Type, t.Shape, 0, (t.Shape.C + config.S - 1) / config.S,
-                t.Type.StoredBits, born[t.Name], dies[t.Name]);
+                t.Type.StoredBits, born[t.Name], dies[t.Name], Pitch: pitch);
             placed.Add(region with { Base = FirstFit(region, placed) });
         }
         var regions = new List<FmRegion>(placed);

@@ -13,28 +13,35 @@ namespace BnnHdl.Lowering;
 /// a Concat) shares the Concat's words: its channel c is the Concat's channel
 /// <see cref="C0"/> + c, and <see cref="ChannelBlocks"/> are the Concat's.
 /// </summary>
-public sealed record FmRegion(string Tensor, DataType Type, Shape Shape, int Base, int ChannelBlocks, int Planes, int Born, int Dies, int C0 = 0)
+public sealed record FmRegion(string Tensor, DataType Type, Shape Shape, int Base, int ChannelBlocks, int Planes, int Born, int Dies, int C0 = 0, int Pitch = 0)
 {
     public const int End = int.MaxValue;
 
-    public int Words => Shape.Positions * ChannelBlocks * Planes;
+    public int Words => Shape.H * RowWords * ChannelBlocks;
     public int Limit => Base + Words;
 
     /// <summary>
-    /// word(y, x, cb, p) = Base + ((cb * H + y) * W + x) * K + p (cb of the stored channel C0 + c):
-    /// each channel block is a contiguous image, planes innermost, so consecutive positions
-    /// of one block are consecutive runs of K words (docs/engine.md "Feature memory FM").
+    /// Words from one row to the next: W * K, or the <see cref="Pitch"/> a column-walking
+    /// layer needs (rows padded to 1 modulo the banks, docs/engine.md "Vertical walk").
     /// </summary>
-    public int Address(int y, int x, int cb, int p) => Base + ((cb * Shape.H + y) * Shape.W + x) * Planes + p;
+    public int RowWords => Pitch > 0 ? Pitch : Shape.W * Planes;
 
-    /// <summary>Words from one channel block to the next: H * W * K.</summary>
-    public int BlockStep => Shape.Positions * Planes;
+    /// <summary>
+    /// word(y, x, cb, p) = Base + (cb * H + y) * R + x * K + p (cb of the stored channel C0 + c,
+    /// R = <see cref="RowWords"/>): each channel block is a contiguous image, planes innermost,
+    /// so consecutive positions of one row are consecutive runs of K words (docs/engine.md
+    /// "Feature memory FM").
+    /// </summary>
+    public int Address(int y, int x, int cb, int p) => Base + (cb * Shape.H + y) * RowWords + x * Planes + p;
+
+    /// <summary>Words from one channel block to the next: H * R.</summary>
+    public int BlockStep => Shape.H * RowWords;
 
     /// <summary>Two tensors may not share words when both are live at one step.</summary>
     public bool LiveTogether(FmRegion other) => Born <= other.Dies && other.Born <= Dies;
 
     public string Dump() => string.Create(CultureInfo.InvariantCulture,
-        $"{Tensor}: words {Base}..{Limit - 1} ({Words}) = {Shape.H}x{Shape.W} positions x {ChannelBlocks} blocks x {Planes} planes ({Shape.C} channels {Type}{(C0 == 0 ? "" : $" from channel {C0}")}), live {Born}..{(Dies == End ? "end" : Dies.ToString(CultureInfo.InvariantCulture))}");
+        $"{Tensor}: words {Base}..{Limit - 1} ({Words}) = {Shape.H}x{Shape.W} positions x {ChannelBlocks} blocks x {Planes} planes{(Pitch > 0 ? $" (rows of {Pitch} words)" : "")} ({Shape.C} channels {Type}{(C0 == 0 ? "" : $" from channel {C0}")}), live {Born}..{(Dies == End ? "end" : Dies.ToString(CultureInfo.InvariantCulture))}");
 }
 
 /// <summary>

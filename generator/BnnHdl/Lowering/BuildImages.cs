@@ -118,9 +118,11 @@ public static class BuildImages
     private static int AccessWords(LayerDescriptor d)
     {
         // The window reads G + KW - 1 input positions per beat.
+        // The vertical walk reads and writes one plane of positions a row apart: a word each.
         int inPositions = d.Segments + (d.Win == 1 ? d.Kw - 1 : 0);
         if (inPositions == 1) return 1;
-        int words = Math.Max((inPositions - 1) * d.InK, (d.Segments - 1) * Math.Max(d.OutK, d.ResK)) + 1;
+        int inWords = d.Vert == 1 ? 1 : d.InK, outWords = d.Vert == 1 ? 1 : Math.Max(d.OutK, d.ResK);
+        int words = Math.Max((inPositions - 1) * inWords, (d.Segments - 1) * outWords) + 1;
         return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)words);
     }
 
@@ -170,7 +172,9 @@ public static class BuildImages
                                     if (lane)
                                     {
                                         // Segmented: the first lane of every run; else the PE's own input lane.
-                                        if (dot.WeightBit(offsets, tile.Oc0 + i, 0, ky, kx))
+                                        // The vertical walk's taps (0, kx) are the strip's (kx, 0).
+                                        bool vertical = part.Descriptor.Vert == 1;
+                                        if (dot.WeightBit(offsets, tile.Oc0 + i, 0, vertical ? kx : ky, vertical ? ky : kx))
                                             for (int g = 0; g < part.Descriptor.Segments; g++)
                                                 WideBits.Set(word, i * s + (window ? g * run + kx : part.Descriptor.SegLog2 > 0 ? g * run : tile.LaneLo + i), 1, 1);
                                         continue;

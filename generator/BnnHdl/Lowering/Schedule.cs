@@ -44,8 +44,15 @@ public static class Schedule
                 }
                 bool end = k == words.Count - 1;
                 var segments = Segmentation.Choose(layer, part, cut, inRegion, outRegion, resRegion, config);
-                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count)
-                    with { SegLog2 = segments.Log2, Win = segments.Window ? 1 : 0 };
+                var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count);
+                // A vertical strip walks its columns when its rows are pitched for it and the
+                // transposed walk gets the window (docs/engine.md "Vertical walk").
+                var column = VerticalWalk.Candidate(layer, config) && VerticalWalk.Pitched(inRegion, config) && VerticalWalk.Pitched(outRegion, config)
+                    ? Segmentation.Choose(layer, VerticalWalk.Transposed(part), cut, inRegion, outRegion, resRegion, config, vertical: true)
+                    : null;
+                if (column is { Window: true })
+                    (descriptor, segments) = (VerticalWalk.Transpose(descriptor, inRegion, outRegion), column);
+                descriptor = descriptor with { SegLog2 = segments.Log2, Win = segments.Window ? 1 : 0 };
                 var tiles = new List<TileDescriptor>();
                 foreach (var tile in cut)
                 {
@@ -56,8 +63,10 @@ public static class Schedule
                     wb += layer.Dot.AllOnes ? 0 : descriptor.WeightWordsPerBlock * tile.Ncb;
                     tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
-                // The residual walk after a row's last group of G positions (short when G does not divide OW).
-                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Segments * descriptor.Segments) };
+                // The residual walk after a row's last group of G positions (short when G does not
+                // divide OW), past the row's pitch padding.
+                int resGap = resRegion is null ? 0 : resRegion.RowWords - resRegion.Shape.W * resRegion.Planes;
+                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Segments * descriptor.Segments) + resGap };
                 if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
@@ -144,15 +153,15 @@ public static class Schedule
         var read = layer.Dot.ReadType;
         bool bipolarIn = read.IsBipolar, bipolarW = layer.Dot.WeightType == WeightType.Bipolar;
         // Block-planar layout: a position is K words, a row W positions, a block H rows.
-        int pix = inR.Planes, row = inR.Shape.W * pix;
-        int outPix = outR.Planes;
+        int pix = inR.Planes, row = inR.RowWords;
+        int outPix = outR.Planes, outRow = outR.RowWords;
         var d = new LayerDescriptor(
             // A part's window starts at its first word; the steps keep the stored row length.
-            InBase: inR.Base + (part.In.Y0 * inR.Shape.W + part.In.X0) * pix, InH: part.In.H, InW: part.In.W,
+            InBase: inR.Base + part.In.Y0 * row + part.In.X0 * pix, InH: part.In.H, InW: part.In.W,
             InCb: inR.ChannelBlocks, InK: inR.Planes,
             // Only a B input padded with +1 reads stored ones outside the map; U(k) and I(w) pad with 0, B with -1 as stored 0.
             PadOne: bipolarIn && g.PadValue > 0 && !part.Pad.IsNone ? 1 : 0,
-            OutBase: outR.Base + (part.Out.Y0 * outR.Shape.W + part.Out.X0) * outPix, OutCb: outR.ChannelBlocks, OutK: outR.Planes,
+            OutBase: outR.Base + part.Out.Y0 * outRow + part.Out.X0 * outPix, OutCb: outR.ChannelBlocks, OutK: outR.Planes,
             OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr, XcpLog2: layer.PoolLog2,
             ResKind: resR is null ? LayerDescriptor.ResNone
                 : resR.Type.IsBipolar ? LayerDescriptor.ResBipolar : resR.Type.IsUnsigned ? LayerDescriptor.ResUnsigned : LayerDescriptor.ResSigned,
@@ -171,7 +180,7 @@ public static class Schedule
             LaneMode: layer.Dot.Mode == DotMode.Dense ? 0 : 1,
             PoolMax: layer.Dot.Mode == DotMode.LaneMax ? 1 : 0,
             EwOp: layer.Gate is null ? LayerDescriptor.EwAdd : LayerDescriptor.EwGate,
-            OutXStep: part.Out.Sx * outPix, OutYStep: part.Out.Sy * outR.Shape.W * outPix,
+            OutXStep: part.Out.Sx * outPix, OutYStep: part.Out.Sy * outRow,
             EndLayer: endLayer ? 1 : 0,
             Ones: layer.Dot.AllOnes ? 1 : 0,
             InCbStep: inR.BlockStep);

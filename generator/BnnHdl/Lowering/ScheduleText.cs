@@ -55,9 +55,12 @@ public static class ScheduleText
             Line(sb, $"  reads {layer.InRegion.Tensor} @{x.InBase}, writes {layer.OutRegion.Tensor} @{x.OutBase}; acc = (cross << {x.Sc}){(x.Corr == 1 ? $" - (corr << {x.Sk})" : "")} + bias'{(s.IsRaw ? "" : $", {x.NThr} threshold(s)")}");
             // With segments a beat computes G positions: the loop runs over groups of G.
             string positions = x.Segments == 1 ? $"{x.Oh}x{x.Ow} positions" : $"{x.Oh}x{x.Ow} positions in {x.Groups} groups of {x.Segments} (segments)";
-            Line(sb, $"  loop: {x.NTiles} tile(s) x {positions} max(beats, {x.WriteBackCycles} write-back) (+ beats + 2 + write-back for the last), beats = {x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)");
+            // The window carries a window row's taps in one beat; the vertical walk runs down the columns.
+            string walk = x.Vert == 1 ? $", walked down the columns (the layer's {x.Kw}x{x.Kh} transposed)" : "";
+            string beats = x.Win == 1 ? $"{x.Kh} window row(s) of {x.Kw} taps x ncb x {x.InK} plane(s)" : $"{x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)";
+            Line(sb, $"  loop: {x.NTiles} tile(s) x {positions}{walk} max(beats, {x.WriteBackCycles} write-back) (+ beats + 2 + write-back for the last), beats = {beats}");
             foreach (var t in layer.Tiles)
-                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Kh * x.Kw * t.NcbK} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
+                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Beats(t.NcbK)} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
             Line(sb, $"  cycles: {prediction.Layers[k]}");
         }
         sb.Append('\n');

@@ -24,8 +24,13 @@ public static class Segmentation
     }
 
     /// <summary>The segments of one program word of a layer whose tiles are already cut.</summary>
+    /// <remarks>
+    /// <paramref name="vertical"/>: the part is the transposed walk of a vertical strip
+    /// (<see cref="VerticalWalk"/>), whose accesses read one plane of positions a row apart,
+    /// so a position costs one word of an access.
+    /// </remarks>
     public static Choice Choose(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles,
-        FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config)
+        FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config, bool vertical = false)
     {
         var dot = layer.Dot;
         // Neighbouring outputs must read neighbouring inputs (stride 1) and write neighbouring
@@ -38,11 +43,13 @@ public static class Segmentation
         // lanes 0 .. S/G-1. Lane mode needs one lane per run.
         if (!lane && tiles.Any(t => t.Ncb != 1 || t.LaneLo != 0)) return Choice.None;
         int widest = lane ? 1 : tiles.Max(t => t.InHi - t.InLo);
-        var plain = new Choice(Log2(widest, 1, part, inR, outR, resR, config), false);
+        int inWords = vertical ? 1 : inR.Planes, outWords = vertical ? 1 : outR.Planes;
+        var plain = new Choice(Log2(widest, 1, part, inWords, outWords, resR, config), false);
         // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
         int kw = part.Kernel.X;
-        if (!lane || kw < 2 || kw > config.S || dot.Geometry.Dilation.X != 1 || !Fits(kw, inR.Planes, config)) return plain;
-        var window = new Choice(Log2(kw, kw, part, inR, outR, resR, config), true);
+        int dilation = vertical ? dot.Geometry.Dilation.Y : dot.Geometry.Dilation.X;
+        if (!lane || kw < 2 || kw > config.S || dilation != 1 || !Fits(kw, inWords, config)) return plain;
+        var window = new Choice(Log2(kw, kw, part, inWords, outWords, resR, config), true);
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
         return Cost(window) < Cost(plain) ? window : plain;
@@ -51,13 +58,14 @@ public static class Segmentation
     /// <summary>
     /// The largest log2 G with runs of at least <paramref name="runLanes"/> lanes whose
     /// accesses fit the banks (a window of <paramref name="taps"/> taps per run reads
-    /// G + taps - 1 positions), and fewer segments than the row has positions.
+    /// G + taps - 1 positions of <paramref name="inWords"/> words each), and fewer segments than
+    /// the row has positions.
     /// </summary>
-    private static int Log2(int runLanes, int taps, DotPart part, FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config)
+    private static int Log2(int runLanes, int taps, DotPart part, int inWords, int outWords, FmRegion? resR, EngineConfig config)
     {
         int log2 = 0;
         while ((2 << log2) <= config.Segments && runLanes <= config.S >> (log2 + 1)
-               && Fits((2 << log2) + taps - 1, inR.Planes, config) && Fits(2 << log2, outR.Planes, config)
+               && Fits((2 << log2) + taps - 1, inWords, config) && Fits(2 << log2, outWords, config)
                && (resR is null || Fits(2 << log2, resR.Planes, config))
                && (1 << log2) < part.Out.W)
             log2++;

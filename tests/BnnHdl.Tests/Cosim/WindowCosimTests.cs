@@ -7,8 +7,9 @@ namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
 /// The window in the RTL (docs/engine.md "Window"): random windowed layers of
-/// <see cref="RandomWindowNetworks"/> (strips up to 1x21, KxK rows, rows narrower than the
-/// window, uneven padding, sum pools, residuals) in Icarus on two engines, every stored tensor
+/// <see cref="RandomWindowNetworks"/> (strips up to 1x21 and 21x1, KxK rows, rows narrower
+/// than the window, uneven padding, sum pools, residuals; vertical strips walked down their
+/// columns) in Icarus on two engines, every stored tensor
 /// bit-exact and every layer's cycles as predicted. The Verilator builds of the window are
 /// lane-mix in <see cref="SegmentCosimTests"/>.
 /// </summary>
@@ -31,5 +32,15 @@ public sealed class WindowCosimTests
     }
 
     [Fact]
-    public void Enough_cases_are_windowed_on_both_engines() => Assert.Equal(8, Cases().Count());
+    public void Enough_cases_are_windowed_on_both_engines()
+    {
+        Assert.Equal(8, Cases().Count());
+        // Vertical strips among them walk their columns (strided accesses) on both engines.
+        foreach (var config in IcarusConfigs)
+        {
+            int columns = Cases().Count(c => LoweringPipeline.Lower(RandomWindowNetworks.Build((int)c[0]).Graph, config)
+                .Layers.Any(l => l.Descriptor.Vert == 1));
+            Assert.True(columns >= 2, $"{columns} of the Icarus window cases walk columns on {config}");
+        }
+    }
 }

@@ -36,5 +36,9 @@ public sealed class RandomWindowTests
                 .Layers.Any(l => l.Descriptor.Win == 1));
             Assert.True(windowed >= least[k], $"{windowed} of 40 cases windowed on {Configs[k]}");
         }
+        // Vertical strips walk their columns wherever the banks allow.
+        int columns = Enumerable.Range(0, 40).Count(i => LoweringPipeline.Lower(RandomWindowNetworks.Build(i).Graph, Configs[1])
+            .Layers.Any(l => l.Descriptor.Vert == 1));
+        Assert.True(columns >= 8, $"{columns} of 40 cases walk columns on {Configs[1]}");
     }
 }

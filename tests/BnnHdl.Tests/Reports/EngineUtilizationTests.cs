@@ -146,7 +146,7 @@ public class EngineUtilizationTests
     }
 
     /// <summary>
-    /// Depthwise and horizontal strip convolutions of MSCAN (64 channels at 64 x 64), output
+    /// Depthwise and strip convolutions of MSCAN (64 channels at 64 x 64), output
     /// of the input's type (a strip of one row and a B input has N = 1 beat per group: an
     /// output of more planes would make the write-back the bound, W = K_out).
     /// </summary>
@@ -155,7 +155,7 @@ public class EngineUtilizationTests
         var b = new NetworkBuilder("depthwise");
         var x = b.Input(64, 64, 64, type);
         var outs = new List<TensorInfo>();
-        foreach (var (kh, kw) in new[] { (3, 3), (5, 5), (7, 7), (1, 7), (1, 11), (1, 21) })
+        foreach (var (kh, kw) in new[] { (3, 3), (5, 5), (7, 7), (1, 7), (1, 11), (1, 21), (7, 1), (11, 1), (21, 1) })
             outs.Add(b.MultiThreshold(b.DepthwiseConv2d(x, new Pair(kh, kw), pad: new Padding(kh / 2, kw / 2, kh / 2, kw / 2),
                 name: $"dw{kh}x{kw}"), type, name: $"dw{kh}x{kw}.q"));
         b.Output(outs.ToArray());
@@ -165,18 +165,23 @@ public class EngineUtilizationTests
     [Theory]
     [InlineData("B")]
     [InlineData("U2")]
-    public void Depthwise_and_horizontal_strip_convolutions_keep_half_the_lanes_busy_with_the_window_at_64x64(string type)
+    public void Depthwise_and_strip_convolutions_keep_half_the_lanes_busy_with_the_window_at_64x64(string type)
     {
         // The window (docs/engine.md "Window"): lane t of run g is tap (ky, t) of position x + g,
         // one beat per window row and plane: G KW / S of the lanes, G the most segments whose
         // runs hold KW lanes and whose G + KW - 1 positions one access covers.
         var program = Lower(Depthwise(DataType.Parse(type)), new EngineConfig(64, 64, segments: 16, banks: 64));
         var u = EngineUtilization.Of(program);
-        var expected = new Dictionary<string, int> { ["dw3x3"] = 16, ["dw5x5"] = 8, ["dw7x7"] = 8, ["dw1x7"] = 8, ["dw1x11"] = 4, ["dw1x21"] = 2 };
+        var expected = new Dictionary<string, int>
+        {
+            ["dw3x3"] = 16, ["dw5x5"] = 8, ["dw7x7"] = 8, ["dw1x7"] = 8, ["dw1x11"] = 4, ["dw1x21"] = 2,
+            ["dw7x1"] = 8, ["dw11x1"] = 4, ["dw21x1"] = 2,
+        };
         foreach (var (name, g) in expected)
         {
+            // Vertical strips walk their columns: the descriptor's row is the column (kw = KH).
             var d = program.Layers.Single(l => l.Source.Name == name).Descriptor;
-            Assert.Equal((g, 1), (d.Segments, d.Win));
+            Assert.Equal((g, 1, name.EndsWith("x1") ? 1 : 0), (d.Segments, d.Win, d.Vert));
             var layer = u.Layers.Single(l => l.Name == name);
             Assert.True(layer.Utilization >= 0.5, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
             // Beats alone would give G KW / S: only setups and the last write-back are on top.

@@ -12,7 +12,7 @@
 //   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
 //   TT  tile table        4 words x 29 bits  (tt.memh)
-//   PM  program           2 words x 121 bits  (pm.memh, 2 layers)
+//   PM  program           2 words x 122 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -22,7 +22,7 @@ module bnn_engine_top (
   output wire [31:0] layer_cycles,  // cycles of that layer
   output wire [31:0] layer_id       // id (program word index) of that layer
 );
-  wire [10:0] fm_a_addr, fm_b_addr;
+  wire [10:0] fm_a_addr, fm_b_addr, fm_a_stride, fm_b_stride;
   wire        fm_we;
   wire [0:0] fm_wen;
   wire [7:0] fm_a_rdata, fm_b_rdata, fm_wdata;
@@ -34,7 +34,7 @@ module bnn_engine_top (
   wire [1:0] tt_addr;
   wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [120:0] pm_rdata;
+  wire [121:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
@@ -42,8 +42,8 @@ module bnn_engine_top (
   // Feature memory: the input image, then every layer's output (liveness-allocated).
   // Every access covers 1 consecutive word(s), one per bank.
   bnn_fm_banks #(.DW(8), .BANKS(1), .DEPTH(1440), .ABITS(11), .INIT("fm.memh")) u_fm (
-    .clk(clk), .a_addr(fm_a_addr), .a_rdata(fm_a_rdata),
-    .b_addr(fm_b_addr), .we(fm_we), .wen(fm_wen), .wdata(fm_wdata), .wmask(fm_wmask), .b_rdata(fm_b_rdata));
+    .clk(clk), .a_addr(fm_a_addr), .a_stride(fm_a_stride), .a_rdata(fm_a_rdata),
+    .b_addr(fm_b_addr), .b_stride(fm_b_stride), .we(fm_we), .wen(fm_wen), .wdata(fm_wdata), .wmask(fm_wmask), .b_rdata(fm_b_rdata));
 
   // Weight memory: one 8-bit weight word per PE, PE i at bits [i x 8 +: 8].
   bnn_rom #(.DW(32), .DEPTH(10), .ABITS(4), .INIT("wm.memh")) u_wm (
@@ -57,21 +57,21 @@ module bnn_engine_top (
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
   bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(121), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(122), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
     .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(121), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
+    .PM_W(122), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
     .SEGS(1), .FB(1)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),
     .pm_addr(pm_addr), .pm_rdata(pm_rdata),
     .tt_addr(tt_addr), .tt_rdata(tt_rdata),
-    .fm_a_addr(fm_a_addr), .fm_a_rdata(fm_a_rdata),
-    .fm_b_addr(fm_b_addr), .fm_we(fm_we), .fm_wen(fm_wen), .fm_wdata(fm_wdata), .fm_wmask(fm_wmask), .fm_b_rdata(fm_b_rdata),
+    .fm_a_addr(fm_a_addr), .fm_a_stride(fm_a_stride), .fm_a_rdata(fm_a_rdata),
+    .fm_b_addr(fm_b_addr), .fm_b_stride(fm_b_stride), .fm_we(fm_we), .fm_wen(fm_wen), .fm_wdata(fm_wdata), .fm_wmask(fm_wmask), .fm_b_rdata(fm_b_rdata),
     .wm_addr(wm_addr), .wm_rdata(wm_rdata),
     .tm_addr(tm_addr), .tm_rdata(tm_rdata));
 endmodule
