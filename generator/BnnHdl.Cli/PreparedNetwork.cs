@@ -65,13 +65,15 @@ public sealed class EngineOptions
     private readonly Option<int> _segments = new("--segments")
     {
         Description = "Most output positions one beat computes (a power of two dividing S): layers with few input "
-            + "channels per group split each PE's lanes into that many segments, one position each.",
+            + "channels per group split each PE's lanes into that many segments, one position each; depthwise and "
+            + "strip convolutions also put a window row's taps on a segment's lanes (the window).",
         DefaultValueFactory = _ => 1,
     };
     private readonly Option<int> _banks = new("--banks")
     {
         Description = "Feature-memory words read or written per access (a power of two): what segmented layers need "
-            + "to fetch and store several positions in one cycle.",
+            + "to fetch and store several positions in one cycle, and the window its G + KW - 1 positions "
+            + "(e.g. --segments 16 --banks 64 for depthwise layers at 64 x 64).",
         DefaultValueFactory = _ => 1,
     };
 
