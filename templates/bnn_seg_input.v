@@ -82,12 +82,14 @@ module bnn_seg_input #(
     end
   endfunction
 
-  // Lanes of a run that carry taps: the first one, or the first kw with the window.
-  wire [KWW-1:0] taps = win ? kw : KWW'(1);
+  // Lanes of a run that carry taps: the first one, or the first kw with the window (kw <= FB:
+  // the lowering fits the window's positions into one access).
+  wire [KWW-1:0] taps    = win ? kw : KWW'(1);
+  wire [FB-1:0]  tapmask = ~({FB{1'b1}} << taps);
 
   wire [lane_offset(FB, S)-1:0] srcs;   // position j's input word (the pad word when padded), masked
   wire [lane_offset(FB, P)-1:0] owns;   // bit i of position j's: PE i's channel (lane lane_lo + i)
-  genvar g, m, i, t;
+  genvar g, m, i;
   generate
     for (g = 0; g < FB; g = g + 1) begin : g_pos
       wire [S-1:0] a_word = word_at(a_words, times_k(in_k, g));
@@ -114,13 +116,7 @@ module bnn_seg_input #(
     end
     for (m = 0; m <= SL2; m = m + 1) begin : g_tap_mode
       for (g = 0; g < (1 << m); g = g + 1) begin : g_run
-        for (t = 0; t < (S >> m); t = t + 1) begin : g_lane
-          if (t < (1 << KWW) - 1) begin : g_tap  // no kw exceeds the largest KWW-bit value
-            assign tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = KWW'(t) < taps;
-          end else begin : g_none
-            assign tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = 1'b0;
-          end
-        end
+        assign tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(tapmask);
       end
     end
   endgenerate
@@ -128,19 +124,25 @@ module bnn_seg_input #(
   assign run_taps = of_mode(tap_modes, seg_m);
 
   // Lane mode with segments or the window: lane t of run g takes PE i's channel of position
-  // g + t (t < taps; positions past the access are never tap lanes).
+  // g + t (t < taps): PE i's bits of the FB positions, shifted down by g and masked
+  // (positions past the access shift in as 0).
   wire lane_segs = lane_mode & ((seg_m != {SMW{1'b0}}) | win);
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
+      wire [FB-1:0] col;   // bit j: PE i's channel at position j
+      for (g = 0; g < FB; g = g + 1) begin : g_bit
+        assign col[g] = owns[lane_offset(g, P) + i];
+      end
       wire [lane_offset(SL2 + 1, S)-1:0] lane_modes;
       for (m = 0; m <= SL2; m = m + 1) begin : g_mode
         for (g = 0; g < (1 << m); g = g + 1) begin : g_run
-          for (t = 0; t < (S >> m); t = t + 1) begin : g_lane
-            if (g + t < FB) begin : g_in
-              assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = tap_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] & owns[lane_offset(g + t, P) + i];
-            end else begin : g_past
-              assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) + t] = 1'b0;
-            end
+          wire [FB-1:0] taps_of_run = (col >> g) & tapmask;
+          if ((S >> m) >= FB) begin : g_wide
+            assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = (S >> m)'(taps_of_run);
+          end else begin : g_narrow
+            // A run narrower than the access: its positions past the run's lanes are no taps.
+            assign lane_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = taps_of_run[(S >> m)-1:0];
+            wire past_run_unused = ^taps_of_run[FB-1:(S >> m)];
           end
         end
       end
