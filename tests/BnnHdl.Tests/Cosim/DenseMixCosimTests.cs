@@ -33,10 +33,10 @@ public sealed class DenseMixCosimTests
     [InlineData(8, 96)]
     public void Verilator_equals_the_reference_and_the_cycle_model(int p, int s) => Check(p, s, SimulatorKind.Verilator);
 
+    // Icarus at 64 x 64 takes minutes; Verilator covers that size.
     [Theory]
     [InlineData(4, 8)]
     [InlineData(16, 32)]
-    [InlineData(64, 64)]
     public void Icarus_equals_the_reference_and_the_cycle_model(int p, int s) => Check(p, s, SimulatorKind.Icarus);
 
     private static void Check(int p, int s, SimulatorKind kind)

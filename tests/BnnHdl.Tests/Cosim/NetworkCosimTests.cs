@@ -32,11 +32,13 @@ public sealed class NetworkCosimTests
 {
     public static TheoryData<string, int, int> VerilatorCases => new()
     {
-        { "xcp-mix", 4, 8 }, { "xcp-mix", 16, 32 }, { "xcp-mix", 64, 64 },
-        { "res-mix", 4, 8 }, { "res-mix", 16, 32 }, { "res-mix", 64, 64 },
+        // 64 x 64 builds are the suite's cost: the networks that chain every mode (lane-mix,
+        // all-ops) and the dense one run there; the others at 4 x 8 and 16 x 32.
+        { "xcp-mix", 4, 8 }, { "xcp-mix", 16, 32 },
+        { "res-mix", 4, 8 }, { "res-mix", 16, 32 },
         { "lane-mix", 4, 8 }, { "lane-mix", 16, 32 }, { "lane-mix", 64, 64 },
-        { "view-mix", 4, 8 }, { "view-mix", 16, 32 }, { "view-mix", 64, 64 },
-        { "matmul-mix", 4, 8 }, { "matmul-mix", 16, 32 }, { "matmul-mix", 64, 64 },
+        { "view-mix", 4, 8 }, { "view-mix", 16, 32 },
+        { "matmul-mix", 4, 8 }, { "matmul-mix", 16, 32 },
         { "all-ops", 4, 8 }, { "all-ops", 64, 64 },
         { "dense64", 64, 64 }, { "bsum", 16, 32 },
     };
