@@ -64,6 +64,17 @@ public sealed class WindowCosimTests
     }
 
     [Fact]
+    public void Pitched_rows_read_as_a_residual_and_broadcast_in_icarus()
+    {
+        foreach (bool product in new[] { false, true })
+        {
+            var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(VerticalWalkTests.Network(product), 3);
+            foreach (var config in VerticalWalkTests.Configs)
+                CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"vertical (product: {product}) on {config}");
+        }
+    }
+
+    [Fact]
     public void Enough_cases_are_windowed_on_both_engines()
     {
         Assert.Equal(8, Cases().Count());
