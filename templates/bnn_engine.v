@@ -643,6 +643,8 @@ module bnn_engine #(
   wire [lane_offset(SEGS, S)-1:0]   res_words;
   wire [lane_offset(SEGS, WIW)-1:0] out_idxs;
   wire lane_mode = f_lane_mode != 0;
+  // Lane mode with segments or the window: every PE has its own act vector.
+  wire lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
   // The vertical walk (docs/engine.md "Vertical walk") reads and writes one plane of
   // positions a row apart: strided accesses whose words are one position each.
   wire vert = f_vert != 0;
@@ -655,7 +657,7 @@ module bnn_engine #(
     .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
   ) u_seg_input (
     .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(WIW'(f_res_k)),
-    .seg_m(f_seg_log2), .lane_mode(lane_mode), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
+    .seg_m(f_seg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
     .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));
   wire d_pad = d_pads[0];
@@ -694,7 +696,6 @@ module bnn_engine #(
   // the first lane, or the first kw lanes, of every run, where bnn_seg_input puts the PE's
   // channel).
   wire [S-1:0]  own_one   = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
-  wire          lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
 
   // TM lane of one PE: TS values of TW bits, then the direction bit.
   localparam integer TML  = lane_offset(TS, TW) + 1;

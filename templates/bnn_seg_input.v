@@ -34,7 +34,7 @@ module bnn_seg_input #(
   input  wire [WIW-1:0]  out_k,
   input  wire [WIW-1:0]  res_k,
   input  wire [SMW-1:0]  seg_m,      // log2 of the beat's segments
-  input  wire            lane_mode,
+  input  wire            lane_segs,  // lane mode with segments or the window: PE i's own act vector
   input  wire            win,        // lane mode: a beat carries a window row of kw taps
   input  wire [KWW-1:0]  kw,
   input  wire            pad_one,
@@ -126,7 +126,6 @@ module bnn_seg_input #(
   // Lane mode with segments or the window: lane t of run g takes PE i's channel of position
   // g + t (t < taps): PE i's bits of the FB positions, shifted down by g and masked
   // (positions past the access shift in as 0).
-  wire lane_segs = lane_mode & ((seg_m != {SMW{1'b0}}) | win);
   generate
     for (i = 0; i < P; i = i + 1) begin : g_pe
       wire [FB-1:0] col;   // bit j: PE i's channel at position j
