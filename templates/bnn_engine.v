@@ -272,6 +272,7 @@ module bnn_engine #(
   reg  [TT_NCB_K_W-1:0]   b;
   reg  [PW-1:0]           p;
   reg  [TT_NCB_W-1:0]     j;
+  reg  [LNW0-1:0]         lane_sh;     // dense segments: the first lane of this run block in its block
   reg  [WM_AW-1:0]        wm_ptr;
   reg                     first_beat;
 
@@ -301,6 +302,7 @@ module bnn_engine #(
   reg  [LNW-1:0]          d_blane;
   reg  [PW-1:0]           d_plane;
   reg  [S-1:0]            d_mask;
+  reg  [LNW0-1:0]         d_lane_sh;
   reg                     d_rvalid;    // a residual plane arrives this cycle
   reg                     d_end;       // the position's last beat's data arrives (drain)
   reg                     d_end_last;  // ... and it is the tile's last position
@@ -326,6 +328,14 @@ module bnn_engine #(
   wire bq_last    = bq == f_bc_k - 1'b1;
   wire bcast      = f_bcast != 0;
   wire tap_last   = kx_last & ky_last;
+  // Dense segments read a group in run blocks of S >> seg_log2 lanes (docs/engine.md
+  // "Segments"): from lane lane_lo of the first block on, the next block once a block's
+  // runs are used up.
+  wire run_blocks = (f_lane_mode == {PM_LANE_MODE_W{1'b0}}) & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
+  wire [LNW0:0]  run_lanes = (LNW0+1)'(S) >> f_seg_log2;
+  wire [LNW0:0]  next_sh   = {1'b0, lane_sh} + run_lanes;
+  wire run_wrap   = !run_blocks | (next_sh == (LNW0+1)'(S));
+  wire [LNW0-1:0] first_sh = run_blocks ? LNW0'(f_lane_lo) : {LNW0{1'b0}};
   // res_kind: 0 none, 1 U(k) (unsigned planes), 2 B (stored bit u is 2u - 1), 3 I(w) (two's complement).
   wire [1:0] res_kind = 2'(f_res_kind);
   wire       has_res  = res_kind != 2'd0;
@@ -386,7 +396,9 @@ module bnn_engine #(
   wire          blk_last  = j == f_ncb - 1'b1;
   wire [S-1:0]  from_lo   = {S{1'b1}} << f_lane_lo;
   wire [S-1:0]  below_hi  = ~({S{1'b1}} << f_lane_hi);
-  wire [S-1:0]  lane_mask = (blk_first ? from_lo : {S{1'b1}}) & (blk_last ? below_hi : {S{1'b1}});
+  // Run blocks are shifted down to lane 0 before the mask: only the last one is partial.
+  wire [S-1:0]  lane_mask = run_blocks ? (blk_last ? below_hi : {S{1'b1}})
+                          : (blk_first ? from_lo : {S{1'b1}}) & (blk_last ? below_hi : {S{1'b1}});
 
   // ---------------------------------------------------------------------------------
   // Controller
@@ -536,6 +548,7 @@ module bnn_engine #(
       b          <= {TT_NCB_K_W{1'b0}};
       p          <= {PW{1'b0}};
       j          <= {TT_NCB_W{1'b0}};
+      lane_sh    <= first_sh;
       wm_ptr     <= WM_AW'(f_wb);
       first_beat <= 1'b1;
     end else if (state == ST_BEAT) begin
@@ -550,8 +563,13 @@ module bnn_engine #(
       end
       if (!b_last) begin
         b <= b + 1'b1;
-        // Planes of a block are consecutive words; the next block is a block image further.
-        if (p_last) begin
+        // Planes of a block are consecutive words; the next block is a block image further
+        // (the next run block of the same block reads its words again, S >> seg_log2 lanes on).
+        if (p_last & !run_wrap) begin
+          lane_sh  <= next_sh[LNW0-1:0];
+          rd_ptr   <= blk_addr;
+        end else if (p_last) begin
+          lane_sh  <= {LNW0{1'b0}};
           blk_addr <= blk_addr + FM_AW'(f_in_cb_step);
           rd_ptr   <= blk_addr + FM_AW'(f_in_cb_step);
         end else begin
@@ -560,6 +578,7 @@ module bnn_engine #(
       end else begin
         b    <= {TT_NCB_K_W{1'b0}};
         j    <= {TT_NCB_W{1'b0}};
+        lane_sh <= first_sh;
         // The next tap's broadcast element: the channel moves (per tap) or the word does.
         if (per_tap) begin
           bc_lane <= tap_lane_nx;
@@ -630,6 +649,7 @@ module bnn_engine #(
     d_plane <= p;
     d_pads  <= pad_segs;
     d_mask  <= lane_mask;
+    d_lane_sh <= lane_sh;
   end
 
   // ---------------------------------------------------------------------------------
@@ -653,12 +673,12 @@ module bnn_engine #(
   assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
   assign fm_b_stride = vert ? FM_AW'(f_out_x_step) : FM_AW'(1);
   bnn_seg_input #(
-    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W), .KWW(PM_KW_W),
+    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
     .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
   ) u_seg_input (
     .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(WIW'(f_res_k)),
     .seg_m(f_seg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
-    .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
+    .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));
   wire d_pad = d_pads[0];
 

@@ -6,8 +6,8 @@
 // segment's residual word is word g x res_k of port B's access and its output word g x out_k
 // of the write. With 2^seg_m segments, run g of the S lanes (S >> seg_m lanes from
 // g S/2^seg_m) carries segment g:
-// - dense work: the word's first S >> seg_m lanes (the group sits on lanes 0 .. S/G - 1),
-//   the same act vector for every PE;
+// - dense work: the word's S >> seg_m lanes from lane lane_sh (the beat's run block of the
+//   group), the same act vector for every PE;
 // - lane mode: PE i's channel (lane lane_lo + i of the word) on the run's first lane, the
 //   other lanes 0, so every PE has its own act vector; with the window (win) lane t < kw of
 //   run g carries position g + t, the window row's tap t of segment g. run_taps marks those
@@ -23,6 +23,7 @@ module bnn_seg_input #(
   parameter integer WIW  = 4,    // width of a word index j x k
   parameter integer SMW  = 1,    // width of seg_m
   parameter integer LLW  = 3,    // width of lane_lo
+  parameter integer LSW  = 3,    // width of lane_sh
   parameter integer KWW  = 2,    // width of kw
   parameter integer PS   = 32,   // P x S
   parameter integer SS   = 8,    // SEGS x S
@@ -39,8 +40,9 @@ module bnn_seg_input #(
   input  wire [KWW-1:0]  kw,
   input  wire            pad_one,
   input  wire [LLW-1:0]  lane_lo,
+  input  wire [LSW-1:0]  lane_sh,    // dense segments: the run block's first lane (0 otherwise)
   input  wire [FB-1:0]   pads,       // per input position j: it is padding
-  input  wire [S-1:0]    mask,       // the tile's lanes
+  input  wire [S-1:0]    mask,       // the tile's lanes (of a run block: after the shift)
   output wire [S-1:0]    act,        // the shared act vector
   output wire [PS-1:0]   pe_acts,    // PE i's act vector at bits [i x S +: S]
   output wire [S-1:0]    run_taps,   // lane mode: the lanes that carry a channel
@@ -88,13 +90,18 @@ module bnn_seg_input #(
   wire [FB-1:0]  tapmask = ~({FB{1'b1}} << taps);
 
   wire [lane_offset(FB, S)-1:0] srcs;   // position j's input word (the pad word when padded), masked
+  wire [lane_offset(SEGS, S)-1:0] runs; // segment g's word shifted down to its run block, masked
   wire [lane_offset(FB, P)-1:0] owns;   // bit i of position j's: PE i's channel (lane lane_lo + i)
   genvar g, m, i;
   generate
     for (g = 0; g < FB; g = g + 1) begin : g_pos
       wire [S-1:0] a_word = word_at(a_words, times_k(in_k, g));
-      assign srcs[lane_offset(g, S) +: S] = (pads[g] ? {S{pad_one}} : a_word) & mask;
+      wire [S-1:0] raw    = pads[g] ? {S{pad_one}} : a_word;
+      assign srcs[lane_offset(g, S) +: S] = raw & mask;
       assign owns[lane_offset(g, P) +: P] = P'(srcs[lane_offset(g, S) +: S] >> lane_lo);
+      if (g < SEGS) begin : g_run
+        assign runs[lane_offset(g, S) +: S] = (raw >> lane_sh) & mask;
+      end
     end
     for (g = 0; g < SEGS; g = g + 1) begin : g_seg
       assign res_words[lane_offset(g, S) +: S] = word_at(b_words, times_k(res_k, g));
@@ -102,16 +109,17 @@ module bnn_seg_input #(
     end
   endgenerate
 
-  // Dense runs: run g is segment g's first S >> m lanes; mode 0 is segment 0's word.
+  // Dense runs: run g is segment g's run block, S >> m lanes; mode 0 is segment 0's word
+  // (lane_sh is 0 without segments).
   wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
   // Lane mode with segments or the window: the tap lanes of every run (without either the
   // PEs share act and PE i's weight is its own lane, lane_lo + i).
   wire [lane_offset(SL2 + 1, S)-1:0] tap_modes;
-  assign act_modes[S-1:0] = srcs[S-1:0];
+  assign act_modes[S-1:0] = runs[S-1:0];
   generate
     for (m = 1; m <= SL2; m = m + 1) begin : g_mode
       for (g = 0; g < (1 << m); g = g + 1) begin : g_run
-        assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = srcs[lane_offset(g, S) +: (S >> m)];
+        assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = runs[lane_offset(g, S) +: (S >> m)];
       end
     end
     for (m = 0; m <= SL2; m = m + 1) begin : g_tap_mode

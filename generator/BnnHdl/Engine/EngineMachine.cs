@@ -163,6 +163,8 @@ internal sealed class EngineMachine
         // Lane mode with segments or the window: PE i's channel on lane t of run g (t = kx with
         // the window, whose beat carries a whole window row; t = 0 without).
         bool window = d.Win == 1, laneSegments = d.LaneMode == 1 && (d.SegLog2 > 0 || window);
+        bool runBlocks = d.LaneMode == 0 && d.SegLog2 > 0;
+        int run = _s >> d.SegLog2;
         long tapRow = origin;
         int iy = iy0;
         for (int ky = 0; ky < d.Kh; ky++, tapRow += d.DyStep, iy += d.Dy)
@@ -182,17 +184,28 @@ internal sealed class EngineMachine
                     beats += d.BcK;
                 }
                 long block = tap + tile.CbOff;
-                for (int j = 0; j < tile.Ncb; j++, block += d.InCbStep, wAddress++)
+                // Dense segments read run blocks of L lanes: from lane lane_lo of the first
+                // block, L lanes at a time, the last one's lanes below lane_hi.
+                int laneShift = runBlocks ? tile.LaneLo : 0;
+                for (int j = 0; j < tile.Ncb; j++, wAddress++)
                 {
                     for (int c = 0; c < _per; c++)
-                        t.Mask[c] = (j == 0 ? t.FromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? t.BelowHi[c] : _full[c]);
+                        t.Mask[c] = runBlocks ? (j == tile.Ncb - 1 ? t.BelowHi[c] : _full[c])
+                            : (j == 0 ? t.FromLo[c] : _full[c]) & (j == tile.Ncb - 1 ? t.BelowHi[c] : _full[c]);
                     var weights = d.Ones == 1 ? t.Ones : _wm[window ? tile.Wb + ky * tile.Ncb + j : wAddress];
                     int runLane = segmentLane + (window ? kx : 0);
                     long plane = block;
                     for (int p = 0; p < d.InK; p++, plane++)
                     {
                         var word = inside ? _fm[plane] : t.PadWord;
-                        for (int c = 0; c < _per; c++) t.Act[c] = word[c] & t.Mask[c];
+                        if (runBlocks)
+                        {
+                            Array.Clear(t.Act);
+                            WideBits.Extract(word, laneShift, run, t.Act);
+                            for (int c = 0; c < _per; c++) t.Act[c] &= t.Mask[c];
+                        }
+                        else
+                            for (int c = 0; c < _per; c++) t.Act[c] = word[c] & t.Mask[c];
                         // Dense segments move the word onto run g; in lane mode PE i takes its
                         // channel's bit of the word onto the first lane of run g (laneSegments).
                         if (segmentLane > 0 && !laneSegments) ShiftUp(t.Act, segmentLane);
@@ -223,6 +236,9 @@ internal sealed class EngineMachine
                         // The window's beat is the row's: its other taps ride on lanes 1 .. KW - 1.
                         if (!window || kx == 0) beats++;
                     }
+                    // The next run block: the block's next L lanes, or the next block.
+                    if (runBlocks && laneShift + run < _s) laneShift += run;
+                    else (block, laneShift) = (block + d.InCbStep, 0);
                     // Max pooling: the tap's value is complete after its last plane; padded taps do not take part.
                     if (d.PoolMax == 1)
                         for (int i = 0; i < tile.Active; i++)

@@ -138,7 +138,8 @@ public static class BuildImages
     /// word(tile, ky, kx, j) = wb + (ky * KW + kx) * NCB + j; bit i * S + l is the stored weight
     /// of PE i (channel oc0 + i) for input channel (cb_lo + j) * S + l, 0 outside the group.
     /// In lane mode PE i has only its own lane, lane_lo + i (its channel's one input). With G
-    /// segments lane l holds the weight of lane l mod (S / G): every segment the same; in lane
+    /// segments j is a run block of L = S / G lanes and lane l holds the weight of the group's
+    /// input j L + l mod L: every segment the same; in lane
     /// mode the first lane of each run holds the channel's weight. With the window
     /// (docs/engine.md "Window") one word per window row, word(tile, ky) = wb + ky: lane kx of
     /// every run holds the channel's weight of tap (ky, kx).
@@ -181,7 +182,8 @@ public static class BuildImages
                                     }
                                     for (int l = 0; l < s; l++)
                                     {
-                                        int ic = (tile.CbLo + j) * s + l % run;
+                                        // Segmented: run block j is the group's inputs j L .. j L + L - 1 (L = run).
+                                        int ic = part.Descriptor.SegLog2 > 0 ? tile.InLo + j * run + l % run : (tile.CbLo + j) * s + l;
                                         if (ic >= tile.InLo && ic < tile.InHi && dot.WeightBit(offsets, tile.Oc0 + i, ic - tile.InLo, ky, kx))
                                             WideBits.Set(word, i * s + l, 1, 1);
                                     }

@@ -286,19 +286,18 @@ public static class Legalize
 
     /// <summary>
     /// A convolution of the network input (one group) runs over its preloaded windows when
-    /// that takes fewer beats per output position: ceil(C KH KW / S) words per position
-    /// instead of KH KW ceil(C / S), each divided by the positions a beat computes (segments).
+    /// that takes fewer lanes per output position: C KH KW inputs in one reduction instead of
+    /// KH KW taps of C, each rounded up to the runs of lanes a beat fills (segments).
     /// </summary>
     private static bool UnfoldsBetter(Conv2dOp conv, TensorInfo input, EngineConfig config)
     {
         int c = input.Shape.C, taps = conv.Kernel.Y * conv.Kernel.X, s = config.S, planes = input.Type.StoredBits;
         bool oneGroup = conv.Groups.Resolve(c, conv.OutChannels) is [{ InStart: 0 } g] && g.InEnd == c;
         if (!oneGroup || taps == 1) return false;
-        long folded = (long)taps * ((c + s - 1) / s), unfolded = (c * taps + s - 1) / s;
-        // The windows are read as a 1 x 1 (stride 1); the convolution itself only at stride 1.
-        long foldedG = conv.Stride.X == 1 ? Segmentation.PositionsPerBeat(c, planes, config) : 1;
-        long unfoldedG = Segmentation.PositionsPerBeat(c * taps, planes, config);
-        return unfolded * foldedG < folded * unfoldedG;
+        // The windows are read as a 1 x 1 (stride 1); the convolution itself segments only at stride 1.
+        long folded = (long)taps * (conv.Stride.X == 1 ? Segmentation.LanesPerPosition(c, planes, config) : (c + s - 1) / s * s);
+        long unfolded = Segmentation.LanesPerPosition(c * taps, planes, config);
+        return unfolded < folded;
     }
 
     private static bool TooWide(DataType type, EngineConfig config) => type.IsUnsigned && type.Bits > config.MaxActivationBits;

@@ -43,17 +43,20 @@ public static class Schedule
                         throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
                 }
                 bool end = k == words.Count - 1;
-                var segments = Segmentation.Choose(layer, part, cut, inRegion, outRegion, resRegion, config);
                 var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count);
+                var segments = Segmentation.Choose(layer, part, cut, descriptor, inRegion, outRegion, resRegion, config);
                 // A vertical strip walks its columns when its rows are pitched for it and the
                 // transposed walk gets the window (docs/engine.md "Vertical walk").
                 var column = VerticalWalk.Candidate(layer, config) && VerticalWalk.Pitched(inRegion, config) && VerticalWalk.Pitched(outRegion, config)
-                    ? Segmentation.Choose(layer, VerticalWalk.Transposed(part), cut, inRegion, outRegion, resRegion, config, vertical: true)
+                    ? Segmentation.Choose(layer, VerticalWalk.Transposed(part), cut, descriptor, inRegion, outRegion, resRegion, config, vertical: true)
                     : null;
                 if (column is { Window: true })
                     (descriptor, segments) = (VerticalWalk.Transpose(descriptor, inRegion, outRegion), column);
                 descriptor = descriptor with { SegLog2 = segments.Log2, Win = segments.Window ? 1 : 0 };
                 var tiles = new List<TileDescriptor>();
+                // Segmented dense tiles read their group in run blocks of S / G lanes.
+                if (layer.Dot.Mode == DotMode.Dense)
+                    cut = cut.Select(t => Segmentation.RunBlocks(t, segments.Log2, config.S, inRegion.Planes)).ToList();
                 foreach (var tile in cut)
                 {
                     // All-ones tiles read no weights: wb 0 (not one past the last word, which

@@ -60,13 +60,18 @@ public static class ScheduleText
             string beats = x.Win == 1 ? $"{x.Kh} window row(s) of {x.Kw} taps x ncb x {x.InK} plane(s)" : $"{x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)";
             Line(sb, $"  loop: {x.NTiles} tile(s) x {positions}{walk} max(beats, {x.WriteBackCycles} write-back) (+ beats + 2 + write-back for the last), beats = {beats}");
             foreach (var t in layer.Tiles)
-                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {t.Ncb} block(s) from {t.CbLo}: {x.Beats(t.NcbK)} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
+                Line(sb, $"    tile oc {t.Oc0}..{t.Oc0 + t.Active - 1} ({t.Active} PE) in {t.InLo}..{t.InHi - 1} = {Blocks(x, t, program.Config.S)}: {x.Beats(t.NcbK)} beats, wm @{t.Wb}, tm @{t.Tb}{Pooled(x, t)}");
             Line(sb, $"  cycles: {prediction.Layers[k]}");
         }
         sb.Append('\n');
         Line(sb, $"total: {prediction.Total} cycles ({prediction.Layers.Sum()} in layers + {CycleModel.RunOverhead} start)");
         return sb.ToString();
     }
+
+    /// <summary>The words a tile reads per tap and plane: channel blocks, or with dense segments run blocks of S / G lanes.</summary>
+    private static string Blocks(LayerDescriptor x, TileDescriptor t, int s) => x.LaneMode == 0 && x.SegLog2 > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.Ncb} run block(s) of {s >> x.SegLog2} lanes from lane {t.LaneLo} of block {t.CbLo}")
+        : string.Create(CultureInfo.InvariantCulture, $"{t.Ncb} block(s) from {t.CbLo}");
 
     /// <summary>The stored (pooled) channels of a tile, when the layer pools.</summary>
     private static string Pooled(LayerDescriptor x, TileDescriptor t) => x.XcpLog2 == 0 ? ""

@@ -3,13 +3,14 @@ using BnnHdl.Engine;
 namespace BnnHdl.Lowering;
 
 /// <summary>
-/// How many output positions one beat of a layer computes (docs/engine.md "Segments"). A
-/// layer whose groups have few input channels leaves most lanes idle; with G segments each
-/// PE's S lanes split into G runs of S / G, run g working on output position x + g of the
-/// same row: G words are read per beat (the same tap, plane and block of G neighbouring input
-/// positions) and G positions are written per write cycle. The largest G that satisfies
-/// every condition is taken; G = 1 is v1. Lane-mode work (depthwise layers, stride-1 sum
-/// pools, copies) segments the same way: PE i finds its channel in every segment's word and
+/// How many output positions one beat of a layer computes (docs/engine.md "Segments"). With G
+/// segments each PE's S lanes split into G runs of S / G, run g working on output position
+/// x + g of the same row: G words are read per beat (the same tap, plane and block of G
+/// neighbouring input positions) and G positions are written per write cycle. Dense work
+/// cuts each group's input channels into runs of S / G lanes ("run blocks", one beat each),
+/// so a group of 16, 48 or 160 channels fills the lanes as well as one of 64; the G with the
+/// fewest cycles is taken (G = 1 is v1). Lane-mode work (depthwise layers, stride-1 sum
+/// pools, copies) takes the largest G: PE i finds its channel in every segment's word and
 /// uses the first lane of run g for position x + g, so any channel range fits; or, with the
 /// window (docs/engine.md "Window"), lanes t &lt; KW of run g for the KW taps of a window row,
 /// one beat per row and plane. Max pooling, padded B sums and act x act products keep one
@@ -23,13 +24,13 @@ public static class Segmentation
         public static readonly Choice None = new(0, false);
     }
 
-    /// <summary>The segments of one program word of a layer whose tiles are already cut.</summary>
+    /// <summary>The segments of one program word of a layer whose tiles are already cut and whose descriptor <paramref name="d"/> is written (segments aside).</summary>
     /// <remarks>
     /// <paramref name="vertical"/>: the part is the transposed walk of a vertical strip
     /// (<see cref="VerticalWalk"/>), whose accesses read one plane of positions a row apart,
     /// so a position costs one word of an access.
     /// </remarks>
-    public static Choice Choose(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles,
+    public static Choice Choose(FusedLayer layer, DotPart part, IReadOnlyList<TileDescriptor> tiles, LayerDescriptor d,
         FmRegion inR, FmRegion outR, FmRegion? resR, EngineConfig config, bool vertical = false)
     {
         var dot = layer.Dot;
@@ -39,20 +40,56 @@ public static class Segmentation
         if (dot.Mode is not (DotMode.Dense or DotMode.Lane) || dot.Broadcast is not null
             || part.Stride.X != 1 || part.Out.Sx != 1 || tiles.Count == 0)
             return Choice.None;
-        // Dense: every tile reads lanes 0 .. ICg-1 of one block, so segment g's lanes are word g's
-        // lanes 0 .. S/G-1. Lane mode needs one lane per run.
-        if (!lane && tiles.Any(t => t.Ncb != 1 || t.LaneLo != 0)) return Choice.None;
-        int widest = lane ? 1 : tiles.Max(t => t.InHi - t.InLo);
         int inWords = vertical ? 1 : inR.Planes, outWords = vertical ? 1 : outR.Planes;
-        var plain = new Choice(Log2(widest, 1, part, inWords, outWords, resR, config), false);
+        if (!lane) return new Choice(DenseLog2(tiles, d, part, inWords, outWords, resR, config), false);
+        var plain = new Choice(Log2(1, 1, part, inWords, outWords, resR, config), false);
         // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
         int kw = part.Kernel.X;
         int dilation = vertical ? dot.Geometry.Dilation.Y : dot.Geometry.Dilation.X;
-        if (!lane || kw < 2 || kw > config.S || dilation != 1 || !Fits(kw, inWords, config)) return plain;
+        if (kw < 2 || kw > config.S || dilation != 1 || !Fits(kw, inWords, config)) return plain;
         var window = new Choice(Log2(kw, kw, part, inWords, outWords, resR, config), true);
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
         return Cost(window) < Cost(plain) ? window : plain;
+    }
+
+    /// <summary>
+    /// Dense work: the log2 G with the fewest cycles (the fewest segments among equals) whose
+    /// runs of S / G lanes start every tile's group (lane_lo a multiple of S / G) and whose
+    /// accesses fit the banks. A position group costs max(N, W) cycles, N = taps x run blocks
+    /// x planes, so more segments pay when the write-back W outlasts the beats (a 1x1 with a
+    /// residual) and when smaller runs waste fewer lanes (160 channels: 5 runs of 32 lanes
+    /// instead of 3 blocks of 64).
+    /// </summary>
+    private static int DenseLog2(IReadOnlyList<TileDescriptor> tiles, LayerDescriptor d, DotPart part, int inWords, int outWords, FmRegion? resR, EngineConfig config)
+    {
+        long Cycles(int log2)
+        {
+            var segmented = d with { SegLog2 = log2 };
+            return tiles.Sum(t => segmented.TileCycles(segmented.Groups, segmented.Beats(RunBlocks(t, log2, config.S, d.InK).NcbK)));
+        }
+        int best = 0;
+        long fewest = Cycles(0);
+        for (int log2 = 1; (1 << log2) <= config.Segments && (1 << log2) <= config.S && (1 << (log2 - 1)) < part.Out.W
+                && Fits(1 << log2, inWords, config) && Fits(1 << log2, outWords, config) && (resR is null || Fits(1 << log2, resR.Planes, config)); log2++)
+        {
+            if (tiles.Any(t => t.LaneLo % (config.S >> log2) != 0)) continue;
+            long cycles = Cycles(log2);
+            if (cycles < fewest) (best, fewest) = (log2, cycles);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// A dense tile with 2^<paramref name="log2"/> segments: its group's ICg input channels as
+    /// ceil(ICg / L) run blocks of L = S / G lanes, the first at lane lane_lo of block cb_lo,
+    /// the last holding lane_hi lanes (docs/engine.md "Segments"). Unchanged without segments.
+    /// </summary>
+    public static TileDescriptor RunBlocks(TileDescriptor tile, int log2, int s, int planes)
+    {
+        if (log2 == 0) return tile;
+        int run = s >> log2, channels = tile.InHi - tile.InLo, n = (channels + run - 1) / run;
+        return tile with { Ncb = n, NcbK = n * planes, LaneHi = channels - (n - 1) * run };
     }
 
     /// <summary>
@@ -73,15 +110,20 @@ public static class Segmentation
     }
 
     /// <summary>
-    /// The most positions a beat could compute for a group of <paramref name="channels"/>
-    /// inputs of <paramref name="planes"/> planes (the input alone decides; tiles, strides and
-    /// the output's planes may allow fewer): a rough measure for choices made before tiling.
+    /// The lanes one position of a dense group of <paramref name="channels"/> inputs of
+    /// <paramref name="planes"/> planes takes per tap and plane at best: ceil(ICg / L) runs of
+    /// L = S / G lanes for the best G the banks allow (the input alone decides; tiles and the
+    /// output's planes may allow fewer): a rough measure for choices made before tiling.
     /// </summary>
-    public static int PositionsPerBeat(int channels, int planes, EngineConfig config)
+    public static int LanesPerPosition(int channels, int planes, EngineConfig config)
     {
-        int g = 1;
-        while (2 * g <= config.Segments && channels <= config.S / (2 * g) && Fits(2 * g, planes, config)) g *= 2;
-        return g;
+        int best = (channels + config.S - 1) / config.S * config.S;
+        for (int g = 2; g <= config.Segments && g <= config.S && Fits(g, planes, config); g *= 2)
+        {
+            int run = config.S / g;
+            best = Math.Min(best, (channels + run - 1) / run * run);
+        }
+        return best;
     }
 
     /// <summary>N positions of K planes each span (N - 1) * K + 1 words, which one access of B words must cover.</summary>

@@ -114,8 +114,10 @@ public class EngineUtilizationTests
             var layer = u.Layers.Single(l => l.Name == name);
             Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
         }
-        // 32 channels: 2 positions per beat; 16: 4 (the most the banks allow for U2: 3 x 2 + 1 words).
-        Assert.Equal([2, 2, 2, 4, 4, 2], program.Layers.Select(l => l.Descriptor.Segments));
+        // 32 channels: 2 positions per beat; 16: 4 (the most the banks allow for U2: 3 x 2 + 1
+        // words); the residual 1x1 takes 4 too, its write-back (3 residual cycles + 2 writes)
+        // outlasting 2 positions' beats.
+        Assert.Equal([2, 2, 2, 4, 4, 4], program.Layers.Select(l => l.Descriptor.Segments));
         // 1x1.c32: 16 rows x 8 groups of N = 2 beats (2 planes), W = 2 writes.
         Assert.Equal(2 + 2 + 127 * 2 + 2 + 2 + 2, u.Layers.Single(l => l.Name == "1x1.c32").Cycles);
         // Without segments the same layers use ICg / S of the lanes (3x3.c32 reads the network
@@ -123,6 +125,49 @@ public class EngineUtilizationTests
         var plain = EngineUtilization.Of(Lower(Narrow(), 64, 64));
         Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c32").Utilization, 0.49, 0.5);
         Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.c16").Utilization, 0.24, 0.25);
+    }
+
+    /// <summary>
+    /// Dense layers whose groups are no multiple and no power-of-two fraction of S = 64: 160,
+    /// 96 and 48 input channels (MSCAN-T's stage 3 has 160), 1x1 and 3x3, U2 and B; and 1x1s
+    /// whose residual write-back outlasts their beats, over 64 and 32 channels. The layers
+    /// named "to.." make the narrow tensors (fewer output channels than P: not asserted).
+    /// </summary>
+    internal static Graph Uneven(int h = 16, int w = 16)
+    {
+        var b = new NetworkBuilder("uneven");
+        var x = b.Input(160, h, w, DataType.U(2));
+        var a = b.MultiThreshold(b.Conv2d(x, 64, 1, name: "1x1.c160"), DataType.B);
+        var e = b.MultiThreshold(b.Conv2d(x, 64, 3, pad: 1, padValue: 0, name: "3x3.c160"), DataType.U(2));
+        var n96 = b.MultiThreshold(b.Conv2d(a, 96, 1, name: "to96"), DataType.B);
+        var c = b.MultiThreshold(b.Conv2d(n96, 64, 3, pad: 1, name: "3x3.c96"), DataType.U(2));
+        var n48 = b.MultiThreshold(b.Conv2d(a, 48, 1, weights: WeightType.Unipolar, name: "to48"), DataType.B);
+        var d = b.MultiThreshold(b.Conv2d(n48, 64, 1, name: "1x1.c48"), DataType.B);
+        var r = b.MultiThreshold(b.Add(b.Conv2d(e, 64, 1, name: "1x1.res.c64"), e, name: "res64.add"), DataType.U(2));
+        var n32 = b.MultiThreshold(b.Conv2d(d, 32, 1, name: "to32"), DataType.B);
+        var t = b.MultiThreshold(b.Add(b.Conv2d(n32, 64, 1, name: "1x1.res.c32"), d, name: "res32.add"), DataType.B);
+        b.Output(c, r, t);
+        return b.Build();
+    }
+
+    [Fact]
+    public void Dense_layers_with_uneven_groups_and_residual_write_backs_keep_90_percent_busy_with_segments_at_64x64()
+    {
+        var program = Lower(Uneven(), new EngineConfig(64, 64, segments: 8, banks: 16));
+        var u = EngineUtilization.Of(program);
+        foreach (var layer in u.Layers.Where(l => !l.Name.StartsWith("to", StringComparison.Ordinal)))
+            Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
+        // 160 and 96 channels: runs of 32 lanes (2 positions per beat); 48: of 16 (4); the
+        // residual 1x1s: 4 and 8 positions, so the beats of a group outlast its write-back.
+        Assert.Equal([2, 2, 1, 2, 1, 4, 4, 1, 8], program.Layers.Select(l => l.Descriptor.Segments));
+        // 1x1.c160: 16 rows x 8 groups of N = 5 run blocks x 2 planes, W = 1 write (B).
+        Assert.Equal(2 + 2 + 127 * 10 + 10 + 2 + 1, u.Layers.Single(l => l.Name == "1x1.c160").Cycles);
+        // Without segments: 160 channels fill 5 of 6 half blocks (83 %), 96 and 48 3 of 4 (75 %),
+        // and a 1x1 with a residual waits for its write-back.
+        var plain = EngineUtilization.Of(Lower(Uneven(), 64, 64));
+        Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c160").Utilization, 0.82, 0.84);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.c96").Utilization, 0.74, 0.75);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.res.c32").Utilization, 0.16, 0.17);
     }
 
     [Fact]

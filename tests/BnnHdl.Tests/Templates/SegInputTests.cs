@@ -20,7 +20,7 @@ public sealed class SegInputTests
         Lint("bnn_seg_input", ["bnn_seg_input.v"],
         [
             ("P", S(p)), ("S", S(s)), ("SEGS", S(segs)), ("FB", S(fb)), ("FBS", S(fb * s)), ("WIW", S(wiw)), ("SMW", S(smw)),
-            ("LLW", S(llw)), ("PS", S(p * s)), ("SS", S(segs * s)), ("SI", S(segs * wiw)),
+            ("LLW", S(llw)), ("LSW", S(llw)), ("PS", S(p * s)), ("SS", S(segs * s)), ("SI", S(segs * wiw)),
         ]);
     }
 }
