@@ -34,6 +34,28 @@ public sealed class SegmentCosimTests
         CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, $"narrow {h}x{w}");
     }
 
+    /// <summary>
+    /// Run blocks (docs/engine.md "Segments"): groups of 160, 96 and 48 channels and 1x1s with
+    /// a residual, read in runs of S / G lanes across blocks; rows the segments do not divide.
+    /// </summary>
+    [Fact]
+    public void Uneven_network_in_verilator()
+    {
+        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Uneven(9, 15), 9);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32, segments: 8, banks: 16));
+        Assert.Contains(program.Layers, l => l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1));
+        CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, "uneven 9x15");
+    }
+
+    [Fact]
+    public void Uneven_network_in_icarus()
+    {
+        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Uneven(5, 7), 9);
+        foreach (var config in IcarusConfigs)
+            Assert.Contains(LoweringPipeline.Lower(g, config).Layers, l => l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1));
+        InIcarus(g, input, "uneven 5x7");
+    }
+
     /// <summary>Lane-mode work segmented: the zoo's depthwise / pooling / copy network and every operation chained.</summary>
     [Theory]
     [InlineData("lane-mix", 16, 32, 8, 16)]
@@ -82,6 +104,23 @@ public sealed class SegmentCosimTests
     private static bool Segmented(BnnHdl.Network.Graph g) =>
         LoweringPipeline.Lower(g, IcarusConfigs[0]).Layers.Any(l => l.Descriptor.Segments > 1);
 
+    /// <summary>
+    /// Random conv layers over 33 to 100 channels (seeds of their own) whose segmented tiles
+    /// read more than one run block of S / G lanes on the first Icarus engine.
+    /// </summary>
+    public static IEnumerable<object[]> RunBlockCases() => Enumerable.Range(0, 48)
+        .Where(i => LoweringPipeline.Lower(RandomConvTests.WideLayer(i).Graph, IcarusConfigs[0]).Layers
+            .Any(l => l.Descriptor.LaneMode == 0 && l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1)))
+        .Take(6).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(RunBlockCases))]
+    public void Random_wide_layer_in_icarus(int index)
+    {
+        var (g, input, description) = RandomConvTests.WideLayer(index);
+        InIcarus(g, input, $"wide case {index} ({description})");
+    }
+
     [Theory]
     [MemberData(nameof(ConvCases))]
     public void Random_layer_in_icarus(int index)
@@ -106,6 +145,7 @@ public sealed class SegmentCosimTests
         Assert.Equal(10, ConvCases().Count());
         Assert.Equal(4, ResidualCases().Count());
         Assert.Equal(10, OpCases().Count());
+        Assert.Equal(6, RunBlockCases().Count());
         // The window (depthwise and sum-pool rows of KW >= 2) is among them on both engines.
         foreach (var config in IcarusConfigs)
         {

@@ -1,5 +1,6 @@
 using BnnHdl.Engine;
 using BnnHdl.Network;
+using BnnHdl.Reference;
 using BnnHdl.Quant;
 using static BnnHdl.Tests.Reference.RandomCases;
 
@@ -68,11 +69,25 @@ public sealed class RandomConvTests
         Assert.Empty(wanted.Except(seen));
     }
 
-    /// <summary>One Conv2d or Linear on a random input, raw or followed by a random MultiThreshold.</summary>
-    internal static (Graph Graph, string Description) RandomLayer(SeededRandom r)
+    /// <summary>
+    /// Wide case <paramref name="index"/>: a random layer over 33 to 100 channels, whose groups
+    /// span blocks and runs of lanes (docs/engine.md "Segments", run blocks), and its input.
+    /// </summary>
+    internal static (Graph Graph, TensorData Input, string Description) WideLayer(int index)
+    {
+        var (g, description) = RandomLayer(SeededRandom.For(7000 + index, "engine wide conv case"), 33, 100);
+        var r = SeededRandom.For(7000 + index, "engine wide conv input");
+        return (g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), description);
+    }
+
+    /// <summary>
+    /// One Conv2d or Linear on a random input of <paramref name="minChannels"/> to
+    /// <paramref name="maxChannels"/> channels, raw or followed by a random MultiThreshold.
+    /// </summary>
+    internal static (Graph Graph, string Description) RandomLayer(SeededRandom r, int minChannels = 1, int maxChannels = 20)
     {
         var inType = AnyQuantized(r);
-        int c = Between(r, 1, 20), h = Between(r, 1, 8), w = Between(r, 1, 8);
+        int c = Between(r, minChannels, maxChannels), h = Between(r, 1, 8), w = Between(r, 1, 8);
         var b = new NetworkBuilder("random");
         var x = b.Input(c, h, w, inType);
         TensorInfo acc;
