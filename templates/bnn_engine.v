@@ -52,8 +52,9 @@ module bnn_engine #(
   parameter integer TM_W  = 132, // threshold word width = P x (TS x TW + 1)
   parameter integer LID_W = 8,   // width of layer_id (= PM_LAYER_ID_W)
   parameter integer LCW   = 32,  // width of the per-layer cycle counter
-  parameter integer SEGS  = 1,   // most segments (output positions per beat), a power of two
-  parameter integer FB    = 1    // FM words per access (consecutive, one per bank), a power of two
+  parameter integer SEGS  = 1,   // most segments (output positions per PE and beat), a power of two
+  parameter integer FB    = 1,   // FM words per access (consecutive, one per bank), a power of two
+  parameter integer PEGS  = 1    // most PE groups (docs/engine.md "PE groups"), a power of two dividing P
 ) (
   input  wire                  clk,
   input  wire                  rst,          // synchronous, active high
@@ -90,6 +91,14 @@ module bnn_engine #(
 );
   `include "bnn_params.vh"
 
+  // pe / width (the PE group of PE pe), by repeated subtraction (no divider).
+  function integer group_of(input integer pe, input integer width);
+    integer rest;
+    begin
+      group_of = 0;
+      for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
+    end
+  endfunction
   // Bit offset of lane `lane` of a word made of `width`-bit lanes (lane x width), by
   // repeated addition: an elaboration-time constant, so the RTL holds no multiplier.
   function integer lane_offset(input integer lane, input integer width);
@@ -120,8 +129,10 @@ module bnn_engine #(
   localparam integer LNW   = LNW0 > PM_BC_LANE0_W ? LNW0 : PM_BC_LANE0_W;
   // The width of a position-group count (x + G stays below 3 OW: the lowering takes G < 2 OW).
   localparam integer XGW   = PM_OW_W + 2;
-  // Word index within an FM access (j x in_k for the window's positions j < FB, g x out_k,
-  // g x res_k for g < SEGS; FB >= SEGS).
+  // Positions per beat at most: SEGS segments in each of PEGS PE groups.
+  localparam integer SLOTS = lane_offset(PEGS, SEGS);
+  // Word index within an FM access (j x in_k for the window's positions j < FB, j x out_k,
+  // j x res_k for the slots j < SLOTS; FB >= the slots a layer uses).
   localparam integer FL2   = $clog2(FB);
   localparam integer WIW   = (PM_IN_K_W > PM_OUT_K_W ? (PM_IN_K_W > PM_RES_K_W ? PM_IN_K_W : PM_RES_K_W)
                                                      : (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W)) + FL2 + 1;
@@ -186,6 +197,7 @@ module bnn_engine #(
   wire [PM_SBC_W-1:0]          f_sbc          = pm_rdata[PM_SBC_LSB          +: PM_SBC_W];
   wire [PM_INSIDE_COUNT_W-1:0] f_inside_count = pm_rdata[PM_INSIDE_COUNT_LSB +: PM_INSIDE_COUNT_W];
   wire [PM_SEG_LOG2_W-1:0]     f_seg_log2     = pm_rdata[PM_SEG_LOG2_LSB     +: PM_SEG_LOG2_W];
+  wire [PM_PEG_LOG2_W-1:0]     f_peg_log2     = pm_rdata[PM_PEG_LOG2_LSB     +: PM_PEG_LOG2_W];
   wire [PM_RES_TAIL_STEP_W-1:0] f_res_tail_step = pm_rdata[PM_RES_TAIL_STEP_LSB +: PM_RES_TAIL_STEP_W];
   wire [PM_WIN_W-1:0]          f_win          = pm_rdata[PM_WIN_LSB          +: PM_WIN_W];
   wire [PM_VERT_W-1:0]         f_vert         = pm_rdata[PM_VERT_LSB         +: PM_VERT_W];
@@ -317,8 +329,11 @@ module bnn_engine #(
   wire win        = f_win != 0;
   wire kx_last    = win | (kx == f_kw - 1'b1);
   wire ky_last    = ky == f_kh - 1'b1;
-  // A position group is G = 2^seg_log2 positions of a row (the last may be short).
-  wire [XGW-1:0] x_step = XGW'(1) << f_seg_log2;
+  // A position group is 2^(seg_log2 + peg_log2) positions of a row (the last may be short):
+  // G segments in each of Q PE groups.
+  localparam integer PMW = (PM_SEG_LOG2_W > PM_PEG_LOG2_W ? PM_SEG_LOG2_W : PM_PEG_LOG2_W) + 1;
+  wire [PMW-1:0] pos_m  = PMW'(f_seg_log2) + PMW'(f_peg_log2);
+  wire [XGW-1:0] x_step = XGW'(1) << pos_m;
   wire x_last     = {2'b00, x} + x_step >= XGW'(f_ow);
   wire y_last     = y == f_oh - 1'b1;
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
@@ -354,12 +369,12 @@ module bnn_engine #(
   wire [PM_OH_W-1:0] nx_y   = new_tile ? {PM_OH_W{1'b0}} : (x_last ? y + 1'b1 : y);
   wire [PM_OW_W-1:0] nx_x   = new_row ? {PM_OW_W{1'b0}} : x + PM_OW_W'(x_step);
   wire [CW-1:0]    nx_iy0   = new_tile ? neg_pt : (x_last ? iy0 + CW'(f_sy) : iy0);
-  wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + (CW'(f_sx) << f_seg_log2);
+  wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + (CW'(f_sx) << pos_m);
   // Origin (-pt, -pl) of the input region, shifted to the tile's first channel block.
   wire [FM_AW-1:0] org_addr = FM_AW'(f_in_base) - FM_AW'(f_pad_step) + FM_AW'(f_cb_off);
   wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
                             : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
-  wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + (FM_AW'(f_sx_step) << f_seg_log2);
+  wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + (FM_AW'(f_sx_step) << pos_m);
   // Broadcast element channel: the next lane, wrapping into the next block (bc_cb_step words on)
   // (the lowering makes bc_lane0 < S, so no division is needed).
   wire             per_tap     = f_bc_per_tap != 0;
@@ -513,9 +528,9 @@ module bnn_engine #(
         out_row <= out_row + FM_AW'(f_out_y_step);
         out_pos <= out_row + FM_AW'(f_out_y_step);
       end else begin
-        res_pos <= res_pos + (FM_AW'(f_res_pix_step) << f_seg_log2);
+        res_pos <= res_pos + (FM_AW'(f_res_pix_step) << pos_m);
         wb_x    <= wb_x + PM_OW_W'(x_step);
-        out_pos <= out_pos + (FM_AW'(f_out_x_step) << f_seg_log2);
+        out_pos <= out_pos + (FM_AW'(f_out_x_step) << pos_m);
       end
     end
   end
@@ -659,9 +674,10 @@ module bnn_engine #(
   localparam integer FBS = S << $clog2(FB);
   wire [FBS-1:0] a_words = fm_a_rdata;
   wire [S-1:0]   act, run_taps;
+  wire [lane_offset(PEGS, S)-1:0]   acts;       // each PE group's act vector
   wire [lane_offset(P, S)-1:0]      pe_acts;
-  wire [lane_offset(SEGS, S)-1:0]   res_words;
-  wire [lane_offset(SEGS, WIW)-1:0] out_idxs;
+  wire [lane_offset(SLOTS, S)-1:0]   res_words;
+  wire [lane_offset(SLOTS, WIW)-1:0] out_idxs;
   wire lane_mode = f_lane_mode != 0;
   // Lane mode with segments or the window: every PE has its own act vector.
   wire lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
@@ -673,23 +689,68 @@ module bnn_engine #(
   assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
   assign fm_b_stride = vert ? FM_AW'(f_out_x_step) : FM_AW'(1);
   bnn_seg_input #(
-    .P(P), .S(S), .SEGS(SEGS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
-    .PS(lane_offset(P, S)), .SS(lane_offset(SEGS, S)), .SI(lane_offset(SEGS, WIW))
+    .P(P), .S(S), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W),
+    .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
+    .PS(lane_offset(P, S)), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW)), .QS(lane_offset(PEGS, S))
   ) u_seg_input (
     .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(WIW'(f_res_k)),
-    .seg_m(f_seg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
-    .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .pe_acts(pe_acts), .run_taps(run_taps),
+    .seg_m(f_seg_log2), .peg_m(f_peg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
+    .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .acts(acts), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));
   wire d_pad = d_pads[0];
 
-  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs;
-  // with segments one per segment: a PE whose weights are all ones.
-  wire [lane_offset(SEGS, AW)-1:0] corrs;
-  wire [AW-1:0] corr = corrs[AW-1:0];
-  wire [AW-1:0] corr_next_unused;
-  bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
-    .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(act), .wgt({S{1'b1}}),
-    .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs));
+  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs of a
+  // PE group; with segments one per segment: a PE whose weights are all ones, per PE group.
+  localparam integer SA  = lane_offset(SEGS, AW);
+  localparam integer PL2 = $clog2(PEGS);
+  wire [lane_offset(PEGS, SA)-1:0] corrs;   // PE group q's segment sums at bits [q x SA +: SA]
+  genvar q;
+  generate
+    for (q = 0; q < PEGS; q = q + 1) begin : g_corr
+      wire [AW-1:0] corr_next_unused;
+      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
+        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(acts[lane_offset(q, S) +: S]), .wgt({S{1'b1}}),
+        .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs[lane_offset(q, SA) +: SA]));
+    end
+  endgenerate
+  wire act_unused = ^act;   // group 0's act is acts[S-1:0]
+  // The values of PE-group mode m (or segment mode m) among every mode's values.
+  localparam integer SL2 = $clog2(SEGS);
+  function [SA-1:0] sa_of_group_mode(input [lane_offset(PL2 + 1, SA)-1:0] modes, input [PM_PEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      sa_of_group_mode = {SA{1'b0}};
+      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) sa_of_group_mode = modes[lane_offset(k, SA) +: SA];
+    end
+  endfunction
+  function [P-1:0] p_of_group_mode(input [lane_offset(PL2 + 1, P)-1:0] modes, input [PM_PEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      p_of_group_mode = {P{1'b0}};
+      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) p_of_group_mode = modes[lane_offset(k, P) +: P];
+    end
+  endfunction
+  function bit_of_group_mode(input [PL2:0] modes, input [PM_PEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      bit_of_group_mode = 1'b0;
+      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) bit_of_group_mode = modes[k];
+    end
+  endfunction
+  function bit_of_seg_mode(input [SL2:0] modes, input [PM_SEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      bit_of_seg_mode = 1'b0;
+      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) bit_of_seg_mode = modes[k];
+    end
+  endfunction
+  function [WIW-1:0] idx_of_seg_mode(input [lane_offset(SL2 + 1, WIW)-1:0] modes, input [PM_SEG_LOG2_W-1:0] m);
+    integer k;
+    begin
+      idx_of_seg_mode = {WIW{1'b0}};
+      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) idx_of_seg_mode = modes[lane_offset(k, WIW) +: WIW];
+    end
+  endfunction
   wire pool_max  = f_pool_max != 0;
   wire ones      = f_ones != 0;
   // Max pooling restarts the PE sums at every tap (a tap's value is its planes' sum).
@@ -734,6 +795,12 @@ module bnn_engine #(
       wire [lane_offset(SEGS, AW)-1:0] sums, own_sums;
       wire [AW-1:0] cross_next;
       wire [S-1:0]  pe_act = pe_acts[lane_offset(i, S) +: S];
+      // This PE's group's shared corrections (one per segment) under each PE-group mode.
+      wire [lane_offset(PL2 + 1, SA)-1:0] corr_modes;
+      for (g = 0; g <= PL2; g = g + 1) begin : g_corr_mode
+        assign corr_modes[lane_offset(g, SA) +: SA] = corrs[lane_offset(group_of(i, P >> g), SA) +: SA];
+      end
+      wire [SA-1:0] grp_corrs = sa_of_group_mode(corr_modes, f_peg_log2);
       // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
       // or the first lane of every run when segmented.
       wire [S-1:0]  own_lanes = lane_segs ? run_taps : own_one << i;
@@ -749,7 +816,7 @@ module bnn_engine #(
         .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
       wire [AW-1:0] own_corr = own_sums[AW-1:0];
       wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
-                              : lane_mode ? XW'($signed(own_corr)) : XW'($signed(corr));
+                              : lane_mode ? XW'($signed(own_corr)) : XW'($signed(grp_corrs[AW-1:0]));
       assign corr_terms0[lane_offset(i, XW) +: XW] = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
 
       // Max pooling: the maximum over the inside taps of each tap's value (values >= 0).
@@ -768,29 +835,55 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Write-back: one bnn_wb_segment per segment, all in the same cycles
   // ---------------------------------------------------------------------------------
-  // The residual's lanes: PE i reads lane res_lane0 + i (channel oc0 + i) of its segment's
-  // word. In I(w) the top plane counts negative. A gate (ew_op) is one plane: U(1) zeroes acc
-  // where it is 0, B negates acc where its stored bit is 0 (-1).
+  // The residual's lanes: PE i of PE group q reads lane res_lane0 + i' (channel oc0 + i',
+  // i' = i - q P/Q) of its slot's word (slot q G + g for segment g). In I(w) the top plane
+  // counts negative. A gate (ew_op) is one plane: U(1) zeroes acc where it is 0, B negates
+  // acc where its stored bit is 0 (-1).
   wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
   wire         res_bip  = res_kind == 2'd2;
   wire         ew_gate  = f_ew_op != 0;
   wire [S-1:0] lane_wmask = S'(active_mask) << f_lane0;
-  // Segment g's write: {enables of the access's words, their data}, its own word set.
+  wire [lane_offset(SLOTS, P)-1:0] slot_res;   // slot j's residual lanes from res_lane0
+  genvar mp, ms;
+  generate
+    for (g = 0; g < SLOTS; g = g + 1) begin : g_slot_res
+      assign slot_res[lane_offset(g, P) +: P] = P'(res_words[lane_offset(g, S) +: S] >> f_res_lane0);
+    end
+  endgenerate
+  // The write of segment g of PE group q: {enables of the access's words, their data}.
   localparam integer WRW = FBS + FB;
-  wire [lane_offset(SEGS, WRW)-1:0] seg_writes;
+  wire [lane_offset(SLOTS, WRW)-1:0] seg_writes;
   generate
     for (g = 0; g < SEGS; g = g + 1) begin : g_seg_wb
       wire [PAW-1:0] cross_sums;
       wire [PXW-1:0] corr_terms;
+      wire [P-1:0]   res_bits;
       for (i = 0; i < P; i = i + 1) begin : g_gather
         assign cross_sums[lane_offset(i, AW) +: AW] = g_pe[i].sums[lane_offset(g, AW) +: AW];
         if (g == 0) begin : g_own
           assign corr_terms[lane_offset(i, XW) +: XW] = corr_terms0[lane_offset(i, XW) +: XW];
         end else begin : g_segment
-          // The segment's correction: PE i's own in lane mode, else the segment's shared one.
-          wire [AW-1:0] corr_g = lane_mode ? g_pe[i].own_sums[lane_offset(g, AW) +: AW] : corrs[lane_offset(g, AW) +: AW];
+          // The segment's correction: PE i's own in lane mode, else its PE group's shared one.
+          wire [AW-1:0] corr_g = lane_mode ? g_pe[i].own_sums[lane_offset(g, AW) +: AW] : g_pe[i].grp_corrs[lane_offset(g, AW) +: AW];
           assign corr_terms[lane_offset(i, XW) +: XW] = (f_corr != 0) ? XW'($signed(corr_g)) << f_sk : {XW{1'b0}};
         end
+        // PE i's residual bit under each PE-group and segment mode (its slot and lane).
+        wire [PL2:0] by_group;
+        for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
+          localparam integer GQ = group_of(i, P >> mp);
+          localparam integer GI = i - lane_offset(GQ, P >> mp);
+          wire [SL2:0] by_seg;
+          for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
+            localparam integer J = (GQ << ms) + g;
+            if (J < SLOTS) begin : g_slot
+              assign by_seg[ms] = slot_res[lane_offset(J, P) + GI];
+            end else begin : g_none
+              assign by_seg[ms] = 1'b0;
+            end
+          end
+          assign by_group[mp] = bit_of_seg_mode(by_seg, f_seg_log2);
+        end
+        assign res_bits[i] = bit_of_group_mode(by_group, f_peg_log2);
       end
       wire [P-1:0] out_bits;
       bnn_wb_segment #(
@@ -801,27 +894,52 @@ module bnn_engine #(
         .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
         .pool_max(pool_max), .cross_sums(cross_sums), .tap_maxes(g == 0 ? tap_maxes : {PAW{1'b0}}),
         .corr_terms(corr_terms), .bcorr_term(bcorr_term), .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr),
-        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(P'(res_words[lane_offset(g, S) +: S] >> f_res_lane0)),
+        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(res_bits),
         .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(OPW'(op)),
         .out_raw(f_out_raw != 0), .xcp_mode(2'(f_xcp_log2)), .out_bits(out_bits));
 
-      // Written when the group has this segment and its position is in the row.
-      wire [XGW-1:0] wb_xg  = {2'b00, wb_x} + XGW'(g);
-      wire           writes = (XGW'(g) < x_step) & (wb_xg < XGW'(f_ow));
-      wire [S-1:0]   data   = S'(out_bits) << f_lane0;
-      for (i = 0; i < FB; i = i + 1) begin : g_word
-        wire hit = writes & (out_idxs[lane_offset(g, WIW) +: WIW] == WIW'(i));
-        assign seg_writes[lane_offset(g, WRW) + FBS + i] = hit;
-        assign seg_writes[lane_offset(g, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
+      // PE group q writes its lanes (PEs q P/Q ..) to slot q G + g's word, when the beat has
+      // this segment and group and the slot's position is in the row.
+      for (q = 0; q < PEGS; q = q + 1) begin : g_group_wb
+        wire [lane_offset(PL2 + 1, P)-1:0] lane_modes;
+        for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
+          if (q < (1 << mp)) begin : g_used
+            assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> lane_offset(q, P >> mp);
+          end else begin : g_none
+            assign lane_modes[lane_offset(mp, P) +: P] = {P{1'b0}};
+          end
+        end
+        wire [lane_offset(SL2 + 1, WIW)-1:0] idx_modes;
+        for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
+          localparam integer J = (q << ms) + g;
+          if (J < SLOTS) begin : g_slot
+            assign idx_modes[lane_offset(ms, WIW) +: WIW] = out_idxs[lane_offset(J, WIW) +: WIW];
+          end else begin : g_none
+            assign idx_modes[lane_offset(ms, WIW) +: WIW] = {WIW{1'b0}};
+          end
+        end
+        wire [P-1:0]   grp_bits = p_of_group_mode(lane_modes, f_peg_log2);
+        wire [WIW-1:0] idx      = idx_of_seg_mode(idx_modes, f_seg_log2);
+        wire [XGW-1:0] grp_x    = XGW'(q) << f_seg_log2;
+        wire [XGW-1:0] wb_xg    = {2'b00, wb_x} + grp_x + XGW'(g);
+        wire [XGW-1:0] n_segs   = XGW'(1) << f_seg_log2;
+        wire [XGW-1:0] n_groups = XGW'(1) << f_peg_log2;
+        wire           writes   = (XGW'(g) < n_segs) & (XGW'(q) < n_groups) & (wb_xg < XGW'(f_ow));
+        wire [S-1:0]   data     = S'(grp_bits) << f_lane0;
+        for (i = 0; i < FB; i = i + 1) begin : g_word
+          wire hit = writes & (idx == WIW'(i));
+          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + FBS + i] = hit;
+          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
+        end
       end
     end
   endgenerate
-  // Each word of the access belongs to at most one segment: OR the segments' writes.
-  function [WRW-1:0] any_write(input [lane_offset(SEGS, WRW)-1:0] all);
+  // Each word of the access belongs to at most one slot: OR the slots' writes.
+  function [WRW-1:0] any_write(input [lane_offset(SLOTS, WRW)-1:0] all);
     integer k;
     begin
       any_write = {WRW{1'b0}};
-      for (k = 0; k < SEGS; k = k + 1) any_write = any_write | all[lane_offset(k, WRW) +: WRW];
+      for (k = 0; k < SLOTS; k = k + 1) any_write = any_write | all[lane_offset(k, WRW) +: WRW];
     end
   endfunction
   wire [WRW-1:0] write_all = any_write(seg_writes);

@@ -1,13 +1,14 @@
 // bnn_seg_input: what the segments of a beat read (docs/engine.md "Segments", "Window").
 //
 // A feature-memory access returns FB consecutive words. Input position j of the access
-// (j < FB: segment g is position g) is word j x in_k (the same tap, block and plane of its
-// position), or the pad word when that position is padding, masked to the tile's lanes; a
-// segment's residual word is word g x res_k of port B's access and its output word g x out_k
-// of the write. With 2^seg_m segments, run g of the S lanes (S >> seg_m lanes from
-// g S/2^seg_m) carries segment g:
+// (j < FB: position slot j of the beat) is word j x in_k (the same tap, block and plane of
+// its position), or the pad word when that position is padding, masked to the tile's
+// lanes; slot j's residual word is word j x res_k of port B's access and its output word
+// j x out_k of the write. With 2^seg_m segments and 2^peg_m PE groups (docs/engine.md
+// "PE groups"), PE group q (PEs q P/Q ..) computes slots q G .. q G + G - 1 (G = 2^seg_m),
+// and run g of its S lanes (S >> seg_m lanes from g S/G) carries slot q G + g:
 // - dense work: the word's S >> seg_m lanes from lane lane_sh (the beat's run block of the
-//   group), the same act vector for every PE;
+//   group), the same act vector for every PE of a PE group;
 // - lane mode: PE i's channel (lane lane_lo + i of the word) on the run's first lane, the
 //   other lanes 0, so every PE has its own act vector; with the window (win) lane t < kw of
 //   run g carries position g + t, the window row's tap t of segment g. run_taps marks those
@@ -18,16 +19,20 @@ module bnn_seg_input #(
   parameter integer P    = 4,    // PEs
   parameter integer S    = 8,    // lanes
   parameter integer SEGS = 1,    // most segments (a power of two dividing S)
+  parameter integer PEGS = 1,    // most PE groups (a power of two dividing P)
+  parameter integer SLOTS = 1,   // PEGS x SEGS: most positions per beat
   parameter integer FB   = 1,    // words per access (FB >= SEGS)
   parameter integer FBS  = 8,    // FB x S
   parameter integer WIW  = 4,    // width of a word index j x k
   parameter integer SMW  = 1,    // width of seg_m
+  parameter integer PGW  = 1,    // width of peg_m
   parameter integer LLW  = 3,    // width of lane_lo
   parameter integer LSW  = 3,    // width of lane_sh
   parameter integer KWW  = 2,    // width of kw
   parameter integer PS   = 32,   // P x S
-  parameter integer SS   = 8,    // SEGS x S
-  parameter integer SI   = 4     // SEGS x WIW
+  parameter integer SS   = 8,    // SLOTS x S
+  parameter integer SI   = 4,    // SLOTS x WIW
+  parameter integer QS   = 8     // PEGS x S
 ) (
   input  wire [FBS-1:0]  a_words,    // port A's access (word i at bits [i x S +: S])
   input  wire [FBS-1:0]  b_words,    // port B's access
@@ -35,6 +40,7 @@ module bnn_seg_input #(
   input  wire [WIW-1:0]  out_k,
   input  wire [WIW-1:0]  res_k,
   input  wire [SMW-1:0]  seg_m,      // log2 of the beat's segments
+  input  wire [PGW-1:0]  peg_m,      // log2 of its PE groups (dense work)
   input  wire            lane_segs,  // lane mode with segments or the window: PE i's own act vector
   input  wire            win,        // lane mode: a beat carries a window row of kw taps
   input  wire [KWW-1:0]  kw,
@@ -43,13 +49,16 @@ module bnn_seg_input #(
   input  wire [LSW-1:0]  lane_sh,    // dense segments: the run block's first lane (0 otherwise)
   input  wire [FB-1:0]   pads,       // per input position j: it is padding
   input  wire [S-1:0]    mask,       // the tile's lanes (of a run block: after the shift)
-  output wire [S-1:0]    act,        // the shared act vector
+  output wire [S-1:0]    act,        // PE group 0's act vector (the only one in lane mode)
+  output wire [QS-1:0]   acts,       // PE group q's act vector at bits [q x S +: S]
   output wire [PS-1:0]   pe_acts,    // PE i's act vector at bits [i x S +: S]
   output wire [S-1:0]    run_taps,   // lane mode: the lanes that carry a channel
-  output wire [SS-1:0]   res_words,  // segment g's residual word at bits [g x S +: S]
-  output wire [SI-1:0]   out_idxs    // segment g's output word index at bits [g x WIW +: WIW]
+  output wire [SS-1:0]   res_words,  // slot j's residual word at bits [j x S +: S]
+  output wire [SI-1:0]   out_idxs    // slot j's output word index at bits [j x WIW +: WIW]
 );
   localparam integer SL2 = $clog2(SEGS);
+  localparam integer PL2 = $clog2(PEGS);
+  localparam integer RJ  = FB < SLOTS ? FB : SLOTS;   // access positions a dense run can read
 
   // Bit offset of lane `lane` of `width`-bit lanes, by repeated addition (no multiplier).
   function integer lane_offset(input integer lane, input integer width);
@@ -75,6 +84,22 @@ module bnn_seg_input #(
       for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
     end
   endfunction
+  // pe / width (the PE group of PE pe), by repeated subtraction (no divider).
+  function integer group_of(input integer pe, input integer width);
+    integer rest;
+    begin
+      group_of = 0;
+      for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
+    end
+  endfunction
+  // The vector of PE-group mode peg_m among the PL2 + 1 modes' vectors.
+  function [S-1:0] of_group_mode(input [lane_offset(PL2 + 1, S)-1:0] modes, input [PGW-1:0] m);
+    integer k;
+    begin
+      of_group_mode = {S{1'b0}};
+      for (k = 0; k <= PL2; k = k + 1) if (m == PGW'(k)) of_group_mode = modes[lane_offset(k, S) +: S];
+    end
+  endfunction
   // The vector of segment mode seg_m among the SL2 + 1 modes' vectors.
   function [S-1:0] of_mode(input [lane_offset(SL2 + 1, S)-1:0] modes, input [SMW-1:0] m);
     integer k;
@@ -90,7 +115,7 @@ module bnn_seg_input #(
   wire [FB-1:0]  tapmask = ~({FB{1'b1}} << taps);
 
   wire [lane_offset(FB, S)-1:0] srcs;   // position j's input word (the pad word when padded), masked
-  wire [lane_offset(SEGS, S)-1:0] runs; // segment g's word shifted down to its run block, masked
+  wire [lane_offset(RJ, S)-1:0] runs;   // position j's word shifted down to its run block, masked
   wire [lane_offset(FB, P)-1:0] owns;   // bit i of position j's: PE i's channel (lane lane_lo + i)
   genvar g, m, i;
   generate
@@ -99,28 +124,36 @@ module bnn_seg_input #(
       wire [S-1:0] raw    = pads[g] ? {S{pad_one}} : a_word;
       assign srcs[lane_offset(g, S) +: S] = raw & mask;
       assign owns[lane_offset(g, P) +: P] = P'(srcs[lane_offset(g, S) +: S] >> lane_lo);
-      if (g < SEGS) begin : g_run
+      if (g < RJ) begin : g_run
         assign runs[lane_offset(g, S) +: S] = (raw >> lane_sh) & mask;
       end
     end
-    for (g = 0; g < SEGS; g = g + 1) begin : g_seg
+    for (g = 0; g < SLOTS; g = g + 1) begin : g_slot
       assign res_words[lane_offset(g, S) +: S] = word_at(b_words, times_k(res_k, g));
       assign out_idxs[lane_offset(g, WIW) +: WIW] = times_k(out_k, g);
     end
   endgenerate
 
-  // Dense runs: run g is segment g's run block, S >> m lanes; mode 0 is segment 0's word
-  // (lane_sh is 0 without segments).
-  wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
+  // Dense runs: run g of PE group q is slot q 2^m + g's run block, S >> m lanes (lane_sh is
+  // 0 without segments); slots past the access read 0.
   // Lane mode with segments or the window: the tap lanes of every run (without either the
   // PEs share act and PE i's weight is its own lane, lane_lo + i).
   wire [lane_offset(SL2 + 1, S)-1:0] tap_modes;
-  assign act_modes[S-1:0] = runs[S-1:0];
+  genvar q;
   generate
-    for (m = 1; m <= SL2; m = m + 1) begin : g_mode
-      for (g = 0; g < (1 << m); g = g + 1) begin : g_run
-        assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = runs[lane_offset(g, S) +: (S >> m)];
+    for (q = 0; q < PEGS; q = q + 1) begin : g_group
+      wire [lane_offset(SL2 + 1, S)-1:0] act_modes;
+      for (m = 0; m <= SL2; m = m + 1) begin : g_mode
+        for (g = 0; g < (1 << m); g = g + 1) begin : g_run
+          localparam integer J = (q << m) + g;
+          if (J < RJ) begin : g_read
+            assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = runs[lane_offset(J, S) +: (S >> m)];
+          end else begin : g_past
+            assign act_modes[lane_offset(m, S) + lane_offset(g, S >> m) +: (S >> m)] = {(S >> m){1'b0}};
+          end
+        end
       end
+      assign acts[lane_offset(q, S) +: S] = of_mode(act_modes, seg_m);
     end
     for (m = 0; m <= SL2; m = m + 1) begin : g_tap_mode
       for (g = 0; g < (1 << m); g = g + 1) begin : g_run
@@ -128,7 +161,7 @@ module bnn_seg_input #(
       end
     end
   endgenerate
-  assign act      = of_mode(act_modes, seg_m);
+  assign act      = acts[S-1:0];
   assign run_taps = of_mode(tap_modes, seg_m);
 
   // Lane mode with segments or the window: lane t of run g takes PE i's channel of position
@@ -153,7 +186,12 @@ module bnn_seg_input #(
           end
         end
       end
-      assign pe_acts[lane_offset(i, S) +: S] = lane_segs ? of_mode(lane_modes, seg_m) : act;
+      // Dense work: the act vector of this PE's group under each PE-group mode.
+      wire [lane_offset(PL2 + 1, S)-1:0] group_modes;
+      for (m = 0; m <= PL2; m = m + 1) begin : g_group_mode
+        assign group_modes[lane_offset(m, S) +: S] = acts[lane_offset(group_of(i, P >> m), S) +: S];
+      end
+      assign pe_acts[lane_offset(i, S) +: S] = lane_segs ? of_mode(lane_modes, seg_m) : of_group_mode(group_modes, peg_m);
     end
   endgenerate
 endmodule

@@ -16,7 +16,7 @@ public static class RtlFields
         "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "layer_id", "last",
         "in_signed", "lane_mode", "pool_max", "ew_op", "out_x_step", "out_y_step", "end_layer",
         "ones", "bcast", "bc_base", "bc_k", "bc_per_tap", "bc_word_step", "bc_lane0", "bcorr", "sbc", "inside_count",
-        "in_cb_step", "bc_cb_step", "seg_log2", "res_tail_step", "win", "vert",
+        "in_cb_step", "bc_cb_step", "seg_log2", "res_tail_step", "win", "vert", "peg_log2",
     ];
 
     public static IReadOnlyList<string> Tile { get; } =

@@ -17,7 +17,7 @@ public sealed record MemoryParameters(string Name, string File, int Depth, int W
 public sealed record RtlParameters(
     string Network, int P, int S, int AccumulatorBits, int ThresholdBits, int ThresholdSlots, int CoordinateBits,
     MemoryParameters Fm, MemoryParameters Wm, MemoryParameters Tm, MemoryParameters Tt, MemoryParameters Pm,
-    int LayerIdBits, int Layers, HardwareWords Words, int Segments = 1, int Banks = 1)
+    int LayerIdBits, int Layers, HardwareWords Words, int Segments = 1, int Banks = 1, int PeGroups = 1)
 {
     /// <summary>The layer_id output of the top is 32 bits.</summary>
     public const int MaxLayerIdBits = 32;
@@ -49,7 +49,7 @@ public sealed record RtlParameters(
             new MemoryParameters("tm", "tm.memh", dims.TmWords, dims.TmWordBits, tmBits),
             new MemoryParameters("tt", "tt.memh", words.TileImage.Depth, ttLayout.Bits, ttBits),
             new MemoryParameters("pm", "pm.memh", words.ProgramImage.Depth, pmLayout.Bits, pmBits),
-            layerIdBits, program.Layers.Count, words, dims.Segments, dims.Banks);
+            layerIdBits, program.Layers.Count, words, dims.Segments, dims.Banks, dims.PeGroups);
     }
 
     /// <summary>Address bits of a memory of <paramref name="words"/> words (at least 1).</summary>

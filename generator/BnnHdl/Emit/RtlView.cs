@@ -21,7 +21,7 @@ public sealed record RtlView(
     MemoryView Fm, MemoryView Wm, MemoryView Tm, MemoryView Tt, MemoryView Pm,
     int ProgramBits, int TileBits, IReadOnlyList<FieldView> ProgramFields, IReadOnlyList<FieldView> TileFields,
     IReadOnlyList<string> Sources, IReadOnlyList<string> Images,
-    int Segments, int Banks, int BanksMsb, int FmAccessMsb)
+    int Segments, int Banks, int BanksMsb, int FmAccessMsb, int PeGroups)
 {
     public static RtlView Of(RtlParameters r) => new(
         r.Network, CoreNameOf(r.Network), r.P, r.S, r.AccumulatorBits, r.ThresholdBits, r.CoordinateBits,
@@ -29,7 +29,7 @@ public sealed record RtlView(
         MemoryView.Of(r.Fm), MemoryView.Of(r.Wm), MemoryView.Of(r.Tm), MemoryView.Of(r.Tt), MemoryView.Of(r.Pm),
         r.Words.Program.Bits, r.Words.Tile.Bits, Fields(r.Words.Program), Fields(r.Words.Tile),
         RtlEmitter.Sources, [r.Fm.File, r.Wm.File, r.Tm.File, r.Tt.File, r.Pm.File],
-        r.Segments, r.Banks, r.Banks - 1, r.Banks * r.S - 1);
+        r.Segments, r.Banks, r.Banks - 1, r.Banks * r.S - 1, r.PeGroups);
 
     private static IReadOnlyList<FieldView> Fields(WordLayout layout) =>
         layout.Fields.Select(f => new FieldView(f.Name.ToUpperInvariant(), f.Lsb, f.Width)).ToList();

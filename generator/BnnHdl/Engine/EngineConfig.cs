@@ -10,7 +10,9 @@ namespace BnnHdl.Engine;
 /// <see cref="EngineDimensions"/>. Two options widen the datapath for layers that use few
 /// lanes (docs/engine.md "Segments"): <c>Segments</c>, the most output positions one beat
 /// may compute (each PE's lanes split into that many segments), and <c>Banks</c>, the
-/// feature-memory words every access reads or writes at once.
+/// feature-memory words every access reads or writes at once. <c>PeGroups</c> lets a dense
+/// layer with fewer output channels than P split the PEs into up to that many groups, each
+/// computing the same channels for other positions (docs/engine.md "PE groups").
 /// </summary>
 public sealed record EngineConfig
 {
@@ -25,9 +27,11 @@ public sealed record EngineConfig
     public int Segments { get; }
     /// <summary>Feature-memory words per access (a power of two): consecutive words, one per bank.</summary>
     public int Banks { get; }
+    /// <summary>Most PE groups (a power of two dividing P); 1 = every PE on one position.</summary>
+    public int PeGroups { get; }
 
     /// <summary>Checks the combination and throws one line naming every broken rule.</summary>
-    public EngineConfig(int p, int s, int maxActivationBits = 8, int segments = 1, int banks = 1)
+    public EngineConfig(int p, int s, int maxActivationBits = 8, int segments = 1, int banks = 1, int peGroups = 1)
     {
         var problems = new List<string>();
         if (p < 1) problems.Add("P must be at least 1");
@@ -39,6 +43,8 @@ public sealed record EngineConfig
         if (segments < 1 || !IsPowerOfTwo(segments)) problems.Add("segments must be a power of two");
         else if (s >= 1 && s <= MaxLanes && (segments > s || s % segments != 0)) problems.Add("segments must divide S");
         if (banks < 1 || banks > 64 || !IsPowerOfTwo(banks)) problems.Add("banks must be a power of two up to 64");
+        if (peGroups < 1 || !IsPowerOfTwo(peGroups)) problems.Add("PE groups must be a power of two");
+        else if (p >= 1 && p <= MaxLanes && p % peGroups != 0) problems.Add("PE groups must divide P");
         if (problems.Count > 0)
             throw new BnnHdlException(string.Create(CultureInfo.InvariantCulture,
                 $"engine configuration {p}x{s} (P x S): {string.Join("; ", problems)}"));
@@ -47,6 +53,7 @@ public sealed record EngineConfig
         MaxActivationBits = maxActivationBits;
         Segments = segments;
         Banks = banks;
+        PeGroups = peGroups;
     }
 
     private static bool IsPowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
@@ -62,7 +69,7 @@ public sealed record EngineConfig
         throw new BnnHdlException($"'{text}' is not an engine configuration: expected PxS, e.g. 16x32");
     }
 
-    /// <summary>"PxS", followed by the segments and banks when they are not 1.</summary>
+    /// <summary>"PxS", followed by the segments, banks and PE groups when they are not 1.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{P}x{S}{(Segments > 1 ? $" segments {Segments}" : "")}{(Banks > 1 ? $" banks {Banks}" : "")}");
+        $"{P}x{S}{(Segments > 1 ? $" segments {Segments}" : "")}{(Banks > 1 ? $" banks {Banks}" : "")}{(PeGroups > 1 ? $" pe-groups {PeGroups}" : "")}");
 }

@@ -31,7 +31,7 @@ public enum EngineUnits
 /// largest loop bounds, the values per PE in a threshold-memory word (the bias and every
 /// threshold, docs/engine.md "Threshold memory TM"), the units used, and the most segments a
 /// beat computes with the feature-memory words an access must cover for them (docs/engine.md
-/// "Segments"). The emitter prints
+/// "Segments") and the most PE groups (docs/engine.md "PE groups"). The emitter prints
 /// these as parameters.
 /// </summary>
 public sealed record EngineDimensions(
@@ -39,8 +39,8 @@ public sealed record EngineDimensions(
     int FmWords, int WmWords, int TmWords, int TileWords, int ProgramWords,
     int FmWordBits, int WmWordBits, int TmWordBits, int TileWordBits, int ProgramWordBits,
     int MaxThresholds, int MaxInPlanes, int MaxOutPlanes, int ThresholdSlots, EngineUnits Units,
-    int Segments = 1, int Banks = 1)
+    int Segments = 1, int Banks = 1, int PeGroups = 1)
 {
     public string Dump() => string.Create(CultureInfo.InvariantCulture,
-        $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}{(Segments > 1 ? $" segments={Segments} banks={Banks}" : "")}");
+        $"AW={AccumulatorBits} TW={ThresholdBits} FM={FmWords}x{FmWordBits} WM={WmWords}x{WmWordBits} TM={TmWords}x{TmWordBits} TT={TileWords}x{TileWordBits} PM={ProgramWords}x{ProgramWordBits} max_thresholds={MaxThresholds} max_in_planes={MaxInPlanes} max_out_planes={MaxOutPlanes} units={Units}{(Segments > 1 ? $" segments={Segments} banks={Banks}" : "")}{(PeGroups > 1 ? $" pe_groups={PeGroups}" : "")}");
 }

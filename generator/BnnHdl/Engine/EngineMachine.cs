@@ -91,28 +91,30 @@ internal sealed class EngineMachine
         int iy0 = -d.Pt;
         long outRow = d.OutBase + tile.OutOff;
         long resAddress = d.ResBase + tile.ResOff;
-        int segments = d.Segments;
+        int segments = d.Positions, pes = _p >> d.PegLog2;
         for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy, outRow += d.OutYStep)
         {
             long origin = rowOrigin, outAddress = outRow;
             int ix0 = -d.Pl;
-            // Positions run in groups of G segments (G = 1 without): one group's beats compute
-            // all of them, segment g on lanes [g S/G, (g+1) S/G) (docs/engine.md "Segments").
+            // Positions run in groups of G segments x Q PE groups (1 without): one group's beats
+            // compute all of them, position q G + g in PE group q (PEs q P/Q ..) on lanes
+            // [g S/G, (g+1) S/G) (docs/engine.md "Segments", "PE groups").
             for (int x = 0; x < d.Ow; x += segments)
             {
                 long beats = 0, w = 0;
                 for (int g = 0; g < segments && x + g < d.Ow; g++)
                 {
-                    beats = Accumulate(d, tile, t, origin, iy0, ix0, y, x + g, g * (_s >> d.SegLog2));
+                    int peBase = (g >> d.SegLog2) * pes, run = g & (d.Segments - 1);
+                    beats = Accumulate(d, tile, t, origin, iy0, ix0, y, x + g, run * (_s >> d.SegLog2), peBase);
                     // inside_count: the correction is the number of inside taps (a padded B sum pool).
-                    w = WriteBack(d, tile, d.InsideCount == 1 ? t.InsideTaps : t.Corr, t.Bsum, outAddress, resAddress + g * d.ResPixStep, t.WriteMask, t.Data);
+                    w = WriteBack(d, tile, d.InsideCount == 1 ? t.InsideTaps : t.Corr, t.Bsum, outAddress, resAddress + g * d.ResPixStep, t.WriteMask, t.Data, peBase);
                     origin += d.SxStep;
                     ix0 += d.Sx;
                     outAddress += d.OutXStep;
                 }
                 // The residual walk is contiguous over the tile's positions: a row's last group
                 // (which may be short) moves it by res_tail_step, the others by G positions.
-                resAddress += x + segments >= d.Ow ? d.ResTailStep : (long)d.ResPixStep << d.SegLog2;
+                resAddress += x + segments >= d.Ow ? d.ResTailStep : (long)d.ResPixStep * segments;
                 // The write-back unit works on this group while the beats of the next one run:
                 // groups start every max(beats, W) cycles; the last one adds its drain, the cycle
                 // that forms acc, and its write-back.
@@ -151,9 +153,10 @@ internal sealed class EngineMachine
     /// The beats of output position (y, x) whose window origin is <paramref name="origin"/> /
     /// (<paramref name="iy0"/>, <paramref name="ix0"/>): the PE sums, the corrections and the
     /// broadcast sum, with the act lanes moved up by <paramref name="segmentLane"/> (segment g
-    /// of a group; 0 without segments). Returns the beats.
+    /// of a group; 0 without segments), in the PEs from <paramref name="peBase"/> (PE group q
+    /// of P / Q PEs; 0 without PE groups). Returns the beats.
     /// </summary>
-    private long Accumulate(LayerDescriptor d, TileDescriptor tile, TileState t, long origin, int iy0, int ix0, int y, int x, int segmentLane)
+    private long Accumulate(LayerDescriptor d, TileDescriptor tile, TileState t, long origin, int iy0, int ix0, int y, int x, int segmentLane, int peBase)
     {
         Array.Clear(_cross);
         Array.Clear(_laneCorr);
@@ -217,7 +220,7 @@ internal sealed class EngineMachine
                             pcAct += BitOperations.PopCount(act);
                             if (!laneSegments)
                                 for (int i = 0; i < tile.Active; i++)
-                                    t.PcWeight[i] += BitOperations.PopCount(act & weights[i][c]);
+                                    t.PcWeight[i] += BitOperations.PopCount(act & weights[peBase + i][c]);
                         }
                         if (laneSegments)
                             for (int i = 0; i < tile.Active; i++)
@@ -265,14 +268,15 @@ internal sealed class EngineMachine
     /// of their values, combinational in the write cycles) and writes the output planes.
     /// Returns W, the cycles the write-back unit is busy.
     /// </summary>
-    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long bsum, long outAddress, long resAddress, ulong[] writeMask, ulong[] data)
+    private long WriteBack(LayerDescriptor d, TileDescriptor tile, long corr, long bsum, long outAddress, long resAddress, ulong[] writeMask, ulong[] data, int peBase)
     {
         long cycles = d.ResidualCycles; // residual reads + add (acc is formed in the cycle before)
         for (int i = 0; i < tile.Active; i++)
         {
             long own = d.LaneMode == 1 && d.InsideCount == 0 ? _laneCorr[i] : corr;
-            long acc = d.PoolMax == 1 ? _max[i] + _bias[i]
-                : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) - (d.Bcorr == 1 ? bsum << d.Sbc : 0) + _bias[i];
+            long bias = _bias[peBase + i];
+            long acc = d.PoolMax == 1 ? _max[i] + bias
+                : (_cross[i] << d.Sc) - (d.Corr == 1 ? own << d.Sk : 0) - (d.Bcorr == 1 ? bsum << d.Sbc : 0) + bias;
             if (d.ResKind != LayerDescriptor.ResNone)
             {
                 long r = Residual(d, tile.ResLane0 + i, resAddress);
@@ -280,8 +284,8 @@ internal sealed class EngineMachine
             }
             if (d.OutRaw == 1) { _value[i] = acc; continue; }
             long count = 0;
-            for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[i][j] ? 1 : 0;
-            _value[i] = _negated[i] ? d.NThr - count : count;
+            for (int j = 0; j < d.NThr; j++) count += acc >= _thresholds[peBase + i][j] ? 1 : 0;
+            _value[i] = _negated[peBase + i] ? d.NThr - count : count;
         }
         // Every threshold is compared at once, combinationally in the write cycles.
         int group = 1 << d.XcpLog2, stored = tile.Active >> d.XcpLog2;
@@ -335,19 +339,23 @@ internal sealed class EngineMachine
         return d.ResKind == LayerDescriptor.ResBipolar ? (r << 1) - 1 : r;
     }
 
-    /// <summary>Reads the tile's folded biases and thresholds (slots 0 and 1 .. n of word tb) into the PE registers.</summary>
+    /// <summary>
+    /// Reads the tile's folded biases and thresholds (slots 0 and 1 .. n of word tb) into the
+    /// PE registers: the active PEs of every PE group (PE q P/Q + i holds channel oc0 + i).
+    /// </summary>
     private void LoadConstants(LayerDescriptor d, TileDescriptor tile)
     {
         var word = _program.Images.Thresholds.Word(tile.Tb);
         int lane = _slots * _tw + 1;
-        for (int i = 0; i < tile.Active; i++)
-        {
-            int pe = i * lane;
-            _bias[i] = WideBits.GetSigned(word, pe, _tw);
-            for (int j = 0; j < d.NThr; j++)
-                _thresholds[i][j] = WideBits.GetSigned(word, pe + (1 + j) * _tw, _tw);
-            _negated[i] = d.NThr > 0 && WideBits.Get(word, pe + _slots * _tw, 1) == 1;
-        }
+        for (int q = 0; q < d.PeGroups; q++)
+            for (int k = 0; k < tile.Active; k++)
+            {
+                int i = q * (_p >> d.PegLog2) + k, pe = i * lane;
+                _bias[i] = WideBits.GetSigned(word, pe, _tw);
+                for (int j = 0; j < d.NThr; j++)
+                    _thresholds[i][j] = WideBits.GetSigned(word, pe + (1 + j) * _tw, _tw);
+                _negated[i] = d.NThr > 0 && WideBits.Get(word, pe + _slots * _tw, 1) == 1;
+            }
     }
 
     /// <summary>An S-bit word with lanes [lo, hi) set.</summary>

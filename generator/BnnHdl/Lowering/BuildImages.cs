@@ -62,7 +62,7 @@ public static class BuildImages
             TileWordBits: layout.Tile.Bits, ProgramWordBits: layout.Program.Bits,
             MaxThresholds: descriptors.Max(d => d.NThr), MaxInPlanes: descriptors.Max(d => d.InK),
             MaxOutPlanes: descriptors.Max(d => d.OutK), ThresholdSlots: slots, Units: units,
-            Segments: descriptors.Max(d => d.Segments), Banks: descriptors.Max(AccessWords));
+            Segments: descriptors.Max(d => d.Segments), Banks: descriptors.Max(AccessWords), PeGroups: descriptors.Max(d => d.PeGroups));
         return new LoweredProgram(config, dimensions, layout, program.Memory, program.Layers, images);
     }
 
@@ -110,19 +110,19 @@ public static class BuildImages
     }
 
     /// <summary>
-    /// Feature-memory words one access must cover for a program word: the G positions of a
-    /// segmented layer lie K words apart (input, output and residual planes K), so (G - 1) K + 1
-    /// (with the window the input's G + KW - 1 positions), rounded up to a power of two (the
-    /// banks); 1 without segments.
+    /// Feature-memory words one access must cover for a program word: the G Q positions of a
+    /// segmented layer (G segments, Q PE groups) lie K words apart (input, output and residual
+    /// planes K), so (G Q - 1) K + 1 (with the window the input's G + KW - 1 positions), rounded
+    /// up to a power of two (the banks); 1 with one position per beat.
     /// </summary>
     private static int AccessWords(LayerDescriptor d)
     {
         // The window reads G + KW - 1 input positions per beat.
         // The vertical walk reads and writes one plane of positions a row apart: a word each.
-        int inPositions = d.Segments + (d.Win == 1 ? d.Kw - 1 : 0);
+        int inPositions = d.Positions + (d.Win == 1 ? d.Kw - 1 : 0);
         if (inPositions == 1) return 1;
         int inWords = d.Vert == 1 ? 1 : d.InK, outWords = d.Vert == 1 ? 1 : Math.Max(d.OutK, d.ResK);
-        int words = Math.Max((inPositions - 1) * inWords, (d.Segments - 1) * outWords) + 1;
+        int words = Math.Max((inPositions - 1) * inWords, (d.Positions - 1) * outWords) + 1;
         return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)words);
     }
 
@@ -185,7 +185,9 @@ public static class BuildImages
                                         // Segmented: run block j is the group's inputs j L .. j L + L - 1 (L = run).
                                         int ic = part.Descriptor.SegLog2 > 0 ? tile.InLo + j * run + l % run : (tile.CbLo + j) * s + l;
                                         if (ic >= tile.InLo && ic < tile.InHi && dot.WeightBit(offsets, tile.Oc0 + i, ic - tile.InLo, ky, kx))
-                                            WideBits.Set(word, i * s + l, 1, 1);
+                                            // Every PE group holds the tile's channels: PE q P/Q + i.
+                                            for (int q = 0; q < part.Descriptor.PeGroups; q++)
+                                                WideBits.Set(word, (q * (program.Config.P >> part.Descriptor.PegLog2) + i) * s + l, 1, 1);
                                     }
                                 }
                             }
@@ -215,10 +217,12 @@ public static class BuildImages
             for (int part = 0; part < program.Layers[k].Parts.Count; part++)
             {
                 var c = constants[k][part];
+                var d = program.Layers[k].Parts[part].Descriptor;
                 foreach (var tile in program.Layers[k].Parts[part].Tiles)
-                    for (int i = 0; i < tile.Active; i++)
+                    // Every PE group holds the tile's channels: PE q P/Q + i has channel oc0 + i.
+                    for (int pi = 0; pi < tile.Active * d.PeGroups; pi++)
                     {
-                        int o = tile.Oc0 + i, pe = i * lane;
+                        int i = pi % tile.Active, o = tile.Oc0 + i, pe = (pi / tile.Active * (program.Config.P >> d.PegLog2) + i) * lane;
                         var word = chunks.AsSpan(tile.Tb * per, per);
                         WideBits.Set(word, pe, tw, (ulong)c.Bias[o]);
                         for (int j = 1; j <= c.N; j++)

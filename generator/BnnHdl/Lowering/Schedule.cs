@@ -32,9 +32,11 @@ public static class Schedule
             {
                 var part = words[k];
                 var spaces = new TileSpaces(inRegion.C0, outRegion.C0, resRegion?.C0 ?? 0, layer.PoolLog2);
-                var cut = (layer.Dot.Mode == DotMode.Dense
-                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion, outRegion, resRegion, spaces, config))
+                // Tiles of at most `pes` output channels (P, or P / Q with Q PE groups).
+                List<TileDescriptor> Cut(int pes) => (layer.Dot.Mode == DotMode.Dense
+                    ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion, outRegion, resRegion, spaces, config, pes))
                     : LaneTiles(layer.In.Shape.C, inRegion, outRegion, resRegion, spaces, config)).ToList();
+                var cut = Cut(config.P);
                 foreach (var tile in cut)
                 {
                     // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
@@ -44,7 +46,15 @@ public static class Schedule
                 }
                 bool end = k == words.Count - 1;
                 var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count);
-                var segments = Segmentation.Choose(layer, part, cut, descriptor, inRegion, outRegion, resRegion, config);
+                Segmentation.Choice segments;
+                if (layer.Dot.Mode == DotMode.Dense)
+                {
+                    // Segments, and PE groups for tiles of fewer output channels than P (re-cut).
+                    var grouped = PeGroups.Choose(layer, part, Cut, descriptor, inRegion, outRegion, resRegion, config);
+                    (segments, cut) = (grouped.Segments, grouped.Tiles.ToList());
+                    descriptor = descriptor with { PegLog2 = grouped.Log2, NTiles = cut.Count };
+                }
+                else segments = Segmentation.Choose(layer, part, cut, descriptor, inRegion, outRegion, resRegion, config);
                 // A vertical strip walks its columns when its rows are pitched for it and the
                 // transposed walk gets the window (docs/engine.md "Vertical walk").
                 var column = VerticalWalk.Candidate(layer, config) && VerticalWalk.Pitched(inRegion, config) && VerticalWalk.Pitched(outRegion, config)
@@ -69,7 +79,7 @@ public static class Schedule
                 // The residual walk after a row's last group of G positions (short when G does not
                 // divide OW), past the row's pitch padding.
                 int resGap = resRegion is null ? 0 : resRegion.RowWords - resRegion.Shape.W * resRegion.Planes;
-                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Segments * descriptor.Segments) + resGap };
+                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Positions * descriptor.Positions) + resGap };
                 if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
@@ -87,14 +97,14 @@ public static class Schedule
     private sealed record TileSpaces(int In, int Out, int Res, int PoolLog2);
 
     /// <summary>
-    /// Cuts channels [lo, hi) at multiples of P and wherever the stored output, residual (or,
+    /// Cuts channels [lo, hi) at multiples of `pes` (P, or P / Q with PE groups) and wherever the stored output, residual (or,
     /// in lane mode, input) channel crosses a word boundary, so each tile's lanes lie in one
     /// word of each region. Without views every cut is a multiple of P (P divides S).
     /// </summary>
-    private static IEnumerable<(int Lo, int Hi)> Cut(int lo, int hi, TileSpaces spaces, bool laneMode, EngineConfig config)
+    private static IEnumerable<(int Lo, int Hi)> Cut(int lo, int hi, TileSpaces spaces, bool laneMode, EngineConfig config, int pes)
     {
         int s = config.S;
-        bool Boundary(int c) => c % config.P == 0 || (spaces.Out + (c >> spaces.PoolLog2)) % s == 0 && c % (1 << spaces.PoolLog2) == 0
+        bool Boundary(int c) => c % pes == 0 || (spaces.Out + (c >> spaces.PoolLog2)) % s == 0 && c % (1 << spaces.PoolLog2) == 0
             || (spaces.Res + c) % s == 0 || laneMode && (spaces.In + c) % s == 0;
         int start = lo;
         for (int c = lo + 1; c <= hi; c++)
@@ -106,12 +116,12 @@ public static class Schedule
     }
 
     /// <summary>The tiles of one group: its output channels cut by <see cref="Cut"/>.</summary>
-    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config)
+    private static IEnumerable<TileDescriptor> GroupTiles(GroupRange group, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config, int pes)
     {
         int s = config.S;
         int inLo = spaces.In + group.InStart, inHi = spaces.In + group.InEnd;
         int cbLo = inLo / s, cbHi = (inHi - 1) / s, ncb = cbHi - cbLo + 1;
-        foreach (var (oc0, end) in Cut(group.OutStart, group.OutEnd, spaces, false, config))
+        foreach (var (oc0, end) in Cut(group.OutStart, group.OutEnd, spaces, false, config, pes))
             yield return Tile(oc0, end - oc0, inLo, inHi, cbLo, ncb, inR, outR, resR, spaces, config) with
             {
                 LaneLo = inLo - cbLo * s, LaneHi = inHi - cbHi * s,
@@ -125,7 +135,7 @@ public static class Schedule
     private static IEnumerable<TileDescriptor> LaneTiles(int channels, FmRegion inR, FmRegion outR, FmRegion? resR, TileSpaces spaces, EngineConfig config)
     {
         int s = config.S;
-        foreach (var (oc0, end) in Cut(0, channels, spaces, true, config))
+        foreach (var (oc0, end) in Cut(0, channels, spaces, true, config, config.P))
         {
             int inLo = spaces.In + oc0, cb = inLo / s;
             yield return Tile(oc0, end - oc0, inLo, spaces.In + end, cb, 1, inR, outR, resR, spaces, config) with

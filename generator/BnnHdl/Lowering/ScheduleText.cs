@@ -54,7 +54,10 @@ public static class ScheduleText
             Line(sb, $"  kernel {g.Kernel} stride {g.Stride} dilation {g.Dilation} pad {g.Pad} pad value {g.PadValue}, {g.Groups.Count} group(s)");
             Line(sb, $"  reads {layer.InRegion.Tensor} @{x.InBase}, writes {layer.OutRegion.Tensor} @{x.OutBase}; acc = (cross << {x.Sc}){(x.Corr == 1 ? $" - (corr << {x.Sk})" : "")} + bias'{(s.IsRaw ? "" : $", {x.NThr} threshold(s)")}");
             // With segments a beat computes G positions: the loop runs over groups of G.
-            string positions = x.Segments == 1 ? $"{x.Oh}x{x.Ow} positions" : $"{x.Oh}x{x.Ow} positions in {x.Groups} groups of {x.Segments} (segments)";
+            // PE groups (docs/engine.md "PE groups") put the same channels on other positions.
+            string spread = x.PeGroups == 1 ? "segments"
+                : $"{(x.Segments > 1 ? $"{x.Segments} segments x " : "")}{x.PeGroups} PE groups of {program.Config.P >> x.PegLog2} PEs";
+            string positions = x.Positions == 1 ? $"{x.Oh}x{x.Ow} positions" : $"{x.Oh}x{x.Ow} positions in {x.Groups} groups of {x.Positions} ({spread})";
             // The window carries a window row's taps in one beat; the vertical walk runs down the columns.
             string walk = x.Vert == 1 ? $", walked down the columns (the layer's {x.Kw}x{x.Kh} transposed)" : "";
             string beats = x.Win == 1 ? $"{x.Kh} window row(s) of {x.Kw} taps x ncb x {x.InK} plane(s)" : $"{x.Kh}x{x.Kw} taps x ncb x {x.InK} plane(s)";

@@ -37,9 +37,7 @@ public static class Segmentation
         // Neighbouring outputs must read neighbouring inputs (stride 1) and write neighbouring
         // words (no strided output grid); act x act products have their own path.
         bool lane = dot.Mode == DotMode.Lane;
-        if (dot.Mode is not (DotMode.Dense or DotMode.Lane) || dot.Broadcast is not null
-            || part.Stride.X != 1 || part.Out.Sx != 1 || tiles.Count == 0)
-            return Choice.None;
+        if (!Contiguous(layer, part) || tiles.Count == 0) return Choice.None;
         int inWords = vertical ? 1 : inR.Planes, outWords = vertical ? 1 : outR.Planes;
         if (!lane) return new Choice(DenseLog2(tiles, d, part, inWords, outWords, resR, config), false);
         var plain = new Choice(Log2(1, 1, part, inWords, outWords, resR, config), false);
@@ -54,9 +52,16 @@ public static class Segmentation
     }
 
     /// <summary>
+    /// Whether neighbouring output positions of the part read neighbouring inputs and write
+    /// neighbouring words, as several positions per beat need (segments, PE groups).
+    /// </summary>
+    public static bool Contiguous(FusedLayer layer, DotPart part) =>
+        layer.Dot.Mode is DotMode.Dense or DotMode.Lane && layer.Dot.Broadcast is null && part.Stride.X == 1 && part.Out.Sx == 1;
+
+    /// <summary>
     /// Dense work: the log2 G with the fewest cycles (the fewest segments among equals) whose
     /// runs of S / G lanes start every tile's group (lane_lo a multiple of S / G) and whose
-    /// accesses fit the banks. A position group costs max(N, W) cycles, N = taps x run blocks
+    /// accesses fit the banks (G Q positions with the descriptor's Q PE groups). A position group costs max(N, W) cycles, N = taps x run blocks
     /// x planes, so more segments pay when the write-back W outlasts the beats (a 1x1 with a
     /// residual) and when smaller runs waste fewer lanes (160 channels: 5 runs of 32 lanes
     /// instead of 3 blocks of 64).
@@ -68,10 +73,10 @@ public static class Segmentation
             var segmented = d with { SegLog2 = log2 };
             return tiles.Sum(t => segmented.TileCycles(segmented.Groups, segmented.Beats(RunBlocks(t, log2, config.S, d.InK).NcbK)));
         }
-        int best = 0;
+        int best = 0, q = d.PegLog2;
         long fewest = Cycles(0);
-        for (int log2 = 1; (1 << log2) <= config.Segments && (1 << log2) <= config.S && (1 << (log2 - 1)) < part.Out.W
-                && Fits(1 << log2, inWords, config) && Fits(1 << log2, outWords, config) && (resR is null || Fits(1 << log2, resR.Planes, config)); log2++)
+        for (int log2 = 1; (1 << log2) <= config.Segments && (1 << log2) <= config.S && (1 << (log2 + q - 1)) < part.Out.W
+                && Fits(1 << (log2 + q), inWords, config) && Fits(1 << (log2 + q), outWords, config) && (resR is null || Fits(1 << (log2 + q), resR.Planes, config)); log2++)
         {
             if (tiles.Any(t => t.LaneLo % (config.S >> log2) != 0)) continue;
             long cycles = Cycles(log2);
@@ -127,5 +132,5 @@ public static class Segmentation
     }
 
     /// <summary>N positions of K planes each span (N - 1) * K + 1 words, which one access of B words must cover.</summary>
-    private static bool Fits(int positions, int planes, EngineConfig config) => (positions - 1) * planes + 1 <= config.Banks;
+    public static bool Fits(int positions, int planes, EngineConfig config) => (positions - 1) * planes + 1 <= config.Banks;
 }

@@ -15,7 +15,8 @@ public sealed class RandomSegmentTests
 {
     private static readonly EngineConfig[] Configs =
         [new(4, 8, segments: 2, banks: 16), new(16, 32, segments: 4, banks: 16), new(64, 64, segments: 4, banks: 8),
-         new(8, 96, segments: 4, banks: 4), new(2, 8, segments: 8, banks: 64)];
+         new(8, 96, segments: 4, banks: 4), new(2, 8, segments: 8, banks: 64),
+         new(8, 16, segments: 2, banks: 16, peGroups: 4), new(64, 64, segments: 4, banks: 16, peGroups: 2)];
 
     public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 48).Select(i => new object[] { i });
 
@@ -111,6 +112,23 @@ public sealed class RandomSegmentTests
                 runBlocks += LoweringPipeline.Lower(RandomConvTests.WideLayer(index).Graph, config).Layers.SelectMany(l => l.Parts)
                     .Count(p => p.Descriptor.LaneMode == 0 && p.Descriptor.Segments > 1 && p.Tiles.Any(t => t.Ncb > 1));
         Assert.True(runBlocks >= 16, $"{runBlocks} program words read run blocks");
+    }
+
+    [Fact]
+    public void Many_random_layers_use_pe_groups()
+    {
+        // Dense program words whose tiles have at most P / Q output channels on the two engines with PE groups.
+        var used = new Dictionary<int, int>();
+        var graphs = Enumerable.Range(0, 48).Select(i => RandomConvTests.RandomLayer(SeededRandom.For(1000 + i, "engine conv case")).Graph)
+            .Concat(Enumerable.Range(0, 24).Select(i => RandomResidualAddTests.RandomResidualLayer(SeededRandom.For(4000 + i, "engine residual case")).Graph))
+            .Concat(Enumerable.Range(0, 48).Select(i => RandomConvTests.WideLayer(i).Graph));
+        foreach (var g in graphs)
+            foreach (var config in Configs.Where(c => c.PeGroups > 1))
+                foreach (var d in LoweringPipeline.Lower(g, config).Layers.SelectMany(l => l.Descriptors))
+                    used[d.PeGroups * 100 + d.Segments] = used.GetValueOrDefault(d.PeGroups * 100 + d.Segments) + 1;
+        string seen = string.Join(", ", used.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} with Q = {kv.Key / 100}, G = {kv.Key % 100}"));
+        int Count(Func<int, int, bool> which) => used.Where(kv => which(kv.Key / 100, kv.Key % 100)).Sum(kv => kv.Value);
+        Assert.True(Count((q, _) => q == 2) >= 40 && Count((q, g) => q > 1 && g > 1) >= 8 && Count((q, _) => q == 4) >= 3, seen);
     }
 
     [Fact]

@@ -170,6 +170,44 @@ public class EngineUtilizationTests
         Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.res.c32").Utilization, 0.16, 0.17);
     }
 
+    /// <summary>
+    /// Dense layers with fewer output channels than P = 64 (MSCAN-T's first stage has 32
+    /// channels): 32, 48 and 16 outputs, 1x1 and 3x3, over 256, 32 and 48 inputs, one with a
+    /// residual. "expand" makes the 256-channel input (not asserted).
+    /// </summary>
+    internal static Graph Fewer(int h = 16, int w = 16)
+    {
+        var b = new NetworkBuilder("fewer");
+        var x = b.Input(32, h, w, DataType.U(2));
+        var wide = b.MultiThreshold(b.Conv2d(x, 256, 1, name: "expand"), DataType.B);
+        var a = b.MultiThreshold(b.Conv2d(wide, 32, 1, name: "1x1.c256.oc32"), DataType.U(2));
+        var c = b.MultiThreshold(b.Conv2d(a, 32, 3, pad: 1, name: "3x3.c32.oc32"), DataType.B);
+        var r = b.MultiThreshold(b.Add(b.Conv2d(c, 32, 1, name: "1x1.c32.oc32.res"), c, name: "res.add"), DataType.B);
+        var d = b.MultiThreshold(b.Conv2d(r, 48, 3, pad: 1, padValue: -1, name: "3x3.c32.oc48"), DataType.U(2));
+        var e = b.MultiThreshold(b.Conv2d(d, 16, 1, weights: WeightType.Unipolar, name: "1x1.c48.oc16"), DataType.B);
+        b.Output(e);
+        return b.Build();
+    }
+
+    [Fact]
+    public void Dense_layers_with_fewer_output_channels_than_P_keep_90_percent_busy_with_pe_groups_at_64x64()
+    {
+        var program = Lower(Fewer(32, 32), new EngineConfig(64, 64, segments: 8, banks: 32, peGroups: 4));
+        var u = EngineUtilization.Of(program);
+        foreach (var layer in u.Layers.Where(l => l.Name != "expand"))
+            Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
+        // 32 outputs: 2 PE groups of 32; 48 and 16: 4 of 16 (48 as three tiles of 16); the
+        // residual 1x1 takes 8 segments per group so its beats outlast the write-back.
+        Assert.Equal([(1, 2), (2, 1), (2, 2), (2, 8), (4, 2), (4, 4)], program.Layers.Select(l => (l.Descriptor.PeGroups, l.Descriptor.Segments)));
+        // 1x1.c256.oc32: 32 rows x 16 groups of 2 positions, N = 4 blocks of B, W = 2 writes (U2).
+        Assert.Equal(2 + 2 + 511 * 4 + 4 + 2 + 2, u.Layers.Single(l => l.Name == "1x1.c256.oc32").Cycles);
+        // Without PE groups: output channels / P (50 %, 75 %, 25 %).
+        var plain = EngineUtilization.Of(Lower(Fewer(32, 32), new EngineConfig(64, 64, segments: 8, banks: 32)));
+        Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c256.oc32").Utilization, 0.49, 0.5);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.c32.oc48").Utilization, 0.74, 0.75);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c48.oc16").Utilization, 0.24, 0.25);
+    }
+
     [Fact]
     public void Segments_multiply_lane_mode_work_by_the_positions_per_beat()
     {

@@ -25,7 +25,9 @@ public sealed partial class EngineSourceTests
     [InlineData(64, 64, 24, 24, 4, 8)]
     [InlineData(8, 96, 20, 16, 8, 16)]
     [InlineData(4, 8, 16, 16, 2, 1)]
-    public void Engine_lints_clean_with_a_hand_written_header(int p, int s, int aw, int tw, int segs = 1, int fb = 1)
+    [InlineData(64, 64, 24, 24, 4, 16, 2)]
+    [InlineData(12, 96, 20, 16, 2, 16, 4)]
+    public void Engine_lints_clean_with_a_hand_written_header(int p, int s, int aw, int tw, int segs = 1, int fb = 1, int pegs = 1)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"bnn-hdl-engine-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -38,7 +40,7 @@ public sealed partial class EngineSourceTests
                 ("P", S(p)), ("S", S(s)), ("AW", S(aw)), ("TW", S(tw)), ("TS", "4"), ("CW", "12"),
                 ("FM_AW", "12"), ("WM_AW", "10"), ("TM_AW", "9"), ("TT_AW", "6"), ("PM_AW", "4"),
                 ("PM_W", S(pmBits)), ("TT_W", S(ttBits)), ("WM_W", S(p * s)), ("TM_W", S(p * (4 * tw + 1))), ("LID_W", "4"),
-                ("SEGS", S(segs)), ("FB", S(fb)),
+                ("SEGS", S(segs)), ("FB", S(fb)), ("PEGS", S(pegs)),
             ], includeDir: dir);
         }
         finally
@@ -108,7 +110,7 @@ public sealed partial class EngineSourceTests
             ["layer_id"] = 4, ["last"] = 1,
             ["in_signed"] = 1, ["lane_mode"] = 1, ["pool_max"] = 1, ["ew_op"] = 1, ["out_x_step"] = 8, ["out_y_step"] = 11,
             ["end_layer"] = 1, ["ones"] = 1, ["bcast"] = 1, ["bc_base"] = 12, ["bc_k"] = 4, ["bc_per_tap"] = 1,
-            ["bc_word_step"] = 8, ["bc_lane0"] = 6, ["bcorr"] = 1, ["sbc"] = 1, ["inside_count"] = 1, ["in_cb_step"] = 12, ["bc_cb_step"] = 12, ["seg_log2"] = 2, ["res_tail_step"] = 10, ["win"] = 1, ["vert"] = 1,
+            ["bc_word_step"] = 8, ["bc_lane0"] = 6, ["bcorr"] = 1, ["sbc"] = 1, ["inside_count"] = 1, ["in_cb_step"] = 12, ["bc_cb_step"] = 12, ["seg_log2"] = 2, ["res_tail_step"] = 10, ["win"] = 1, ["vert"] = 1, ["peg_log2"] = 2,
             ["active"] = 7, ["cb_off"] = 6, ["ncb"] = 3, ["ncb_k"] = 6, ["lane_lo"] = 6, ["lane_hi"] = 7, ["lane0"] = 6,
             ["out_off"] = 8, ["res_lane0"] = 6, ["res_off"] = 8, ["wb"] = 10, ["tb"] = 9,
         };
