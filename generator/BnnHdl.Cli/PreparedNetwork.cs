@@ -48,7 +48,7 @@ public sealed class RunOptions
     }
 }
 
-/// <summary>--pe P --lanes S --segments G --banks B: the engine's parallelism.</summary>
+/// <summary>--pe P --lanes S --segments G --banks B --pe-groups Q: the engine's parallelism.</summary>
 public sealed class EngineOptions
 {
     private readonly Option<int> _pe = new("--pe")
@@ -64,9 +64,10 @@ public sealed class EngineOptions
 
     private readonly Option<int> _segments = new("--segments")
     {
-        Description = "Most output positions one beat computes (a power of two dividing S): layers with few input "
-            + "channels per group split each PE's lanes into that many segments, one position each; depthwise and "
-            + "strip convolutions also put a window row's taps on a segment's lanes (the window).",
+        Description = "Most output positions each PE computes per beat (a power of two dividing S): dense layers read "
+            + "their groups in runs of S / G lanes, one position per run, so groups of few or uneven channel counts "
+            + "(16, 48, 160) fill the lanes; depthwise and strip convolutions also put a window row's taps on a "
+            + "segment's lanes (the window).",
         DefaultValueFactory = _ => 1,
     };
     private readonly Option<int> _banks = new("--banks")
@@ -76,6 +77,13 @@ public sealed class EngineOptions
             + "(e.g. --segments 16 --banks 64 for depthwise layers at 64 x 64).",
         DefaultValueFactory = _ => 1,
     };
+    private readonly Option<int> _peGroups = new("--pe-groups")
+    {
+        Description = "Most PE groups (a power of two dividing P): a dense layer with fewer output channels than P "
+            + "splits the PEs into groups of P / Q that compute the same channels for other positions of the "
+            + "access (needs --banks for the extra positions; e.g. --segments 8 --banks 32 --pe-groups 4).",
+        DefaultValueFactory = _ => 1,
+    };
 
     public EngineOptions(Command command)
     {
@@ -83,8 +91,10 @@ public sealed class EngineOptions
         command.Options.Add(_lanes);
         command.Options.Add(_segments);
         command.Options.Add(_banks);
+        command.Options.Add(_peGroups);
     }
 
     public EngineConfig Config(ParseResult parsed) =>
-        new(parsed.GetValue(_pe), parsed.GetValue(_lanes), segments: parsed.GetValue(_segments), banks: parsed.GetValue(_banks));
+        new(parsed.GetValue(_pe), parsed.GetValue(_lanes), segments: parsed.GetValue(_segments), banks: parsed.GetValue(_banks),
+            peGroups: parsed.GetValue(_peGroups));
 }

@@ -47,6 +47,21 @@ public sealed class SegmentCosimTests
         CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, "uneven 9x15");
     }
 
+    /// <summary>
+    /// PE groups (docs/engine.md "PE groups"): the fewer network (layers of fewer output
+    /// channels than P, one with a residual) with its channels divided by 4, on 16 x 32 with 4
+    /// PE groups of 4 PEs.
+    /// </summary>
+    [Fact]
+    public void Fewer_network_in_verilator()
+    {
+        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Fewer(9, 15, 4), 9);
+        var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32, segments: 4, banks: 16, peGroups: 4));
+        Assert.Contains(program.Layers, l => l.Descriptor.PeGroups == 4);
+        Assert.Contains(program.Layers, l => l.Descriptor.PeGroups > 1 && l.Descriptor.Segments > 1 && l.Descriptor.ResKind != 0);
+        CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, "fewer 9x15 / 4");
+    }
+
     [Fact]
     public void Uneven_network_in_icarus()
     {

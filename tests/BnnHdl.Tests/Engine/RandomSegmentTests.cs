@@ -101,6 +101,17 @@ public sealed class RandomSegmentTests
             EngineCheck.AgainstReference(g, config, input, $"wide case {index} ({description})");
     }
 
+    [Theory]
+    [InlineData(16, 16, 1)]
+    [InlineData(9, 15, 1)]
+    [InlineData(8, 7, 4)]
+    public void Fewer_network_equals_the_reference_with_segments_and_pe_groups(int h, int w, int div)
+    {
+        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Fewer(h, w, div), 9);
+        foreach (var config in Configs.Append(new EngineConfig(64, 64, segments: 8, banks: 32, peGroups: 4)))
+            EngineCheck.AgainstReference(g, config, input, $"fewer {h}x{w} / {div}");
+    }
+
     [Fact]
     public void Many_wide_layers_read_run_blocks()
     {

@@ -173,18 +173,19 @@ public class EngineUtilizationTests
     /// <summary>
     /// Dense layers with fewer output channels than P = 64 (MSCAN-T's first stage has 32
     /// channels): 32, 48 and 16 outputs, 1x1 and 3x3, over 256, 32 and 48 inputs, one with a
-    /// residual. "expand" makes the 256-channel input (not asserted).
+    /// residual. "expand" makes the 256-channel input (not asserted). Smaller engines take
+    /// every channel count divided by <paramref name="div"/>.
     /// </summary>
-    internal static Graph Fewer(int h = 16, int w = 16)
+    internal static Graph Fewer(int h = 16, int w = 16, int div = 1)
     {
         var b = new NetworkBuilder("fewer");
-        var x = b.Input(32, h, w, DataType.U(2));
-        var wide = b.MultiThreshold(b.Conv2d(x, 256, 1, name: "expand"), DataType.B);
-        var a = b.MultiThreshold(b.Conv2d(wide, 32, 1, name: "1x1.c256.oc32"), DataType.U(2));
-        var c = b.MultiThreshold(b.Conv2d(a, 32, 3, pad: 1, name: "3x3.c32.oc32"), DataType.B);
-        var r = b.MultiThreshold(b.Add(b.Conv2d(c, 32, 1, name: "1x1.c32.oc32.res"), c, name: "res.add"), DataType.B);
-        var d = b.MultiThreshold(b.Conv2d(r, 48, 3, pad: 1, padValue: -1, name: "3x3.c32.oc48"), DataType.U(2));
-        var e = b.MultiThreshold(b.Conv2d(d, 16, 1, weights: WeightType.Unipolar, name: "1x1.c48.oc16"), DataType.B);
+        var x = b.Input(32 / div, h, w, DataType.U(2));
+        var wide = b.MultiThreshold(b.Conv2d(x, 256 / div, 1, name: "expand"), DataType.B);
+        var a = b.MultiThreshold(b.Conv2d(wide, 32 / div, 1, name: "1x1.c256.oc32"), DataType.U(2));
+        var c = b.MultiThreshold(b.Conv2d(a, 32 / div, 3, pad: 1, name: "3x3.c32.oc32"), DataType.B);
+        var r = b.MultiThreshold(b.Add(b.Conv2d(c, 32 / div, 1, name: "1x1.c32.oc32.res"), c, name: "res.add"), DataType.B);
+        var d = b.MultiThreshold(b.Conv2d(r, 48 / div, 3, pad: 1, padValue: -1, name: "3x3.c32.oc48"), DataType.U(2));
+        var e = b.MultiThreshold(b.Conv2d(d, 16 / div, 1, weights: WeightType.Unipolar, name: "1x1.c48.oc16"), DataType.B);
         b.Output(e);
         return b.Build();
     }

@@ -8,11 +8,11 @@
 //
 //   accumulator width AW = 15, threshold lane width TW = 12, coordinate width CW = 4
 //   FM  feature memory    1440 words x 8 bits  (fm.memh, read/write, two ports of 1 word(s) per access)
-//   segments: up to 1 output position(s) per beat
+//   segments: up to 1 output position(s) per PE and beat; PE groups: up to 1
 //   WM  weight memory     10 words x 32 bits  (wm.memh)
 //   TM  threshold memory  4 words x 196 bits  (tm.memh)
 //   TT  tile table        4 words x 29 bits  (tt.memh)
-//   PM  program           2 words x 122 bits  (pm.memh, 2 layers)
+//   PM  program           2 words x 123 bits  (pm.memh, 2 layers)
 module bnn_engine_top (
   input  wire        clk,
   input  wire        rst,           // synchronous, active high
@@ -34,7 +34,7 @@ module bnn_engine_top (
   wire [1:0] tt_addr;
   wire [28:0] tt_rdata;
   wire [0:0] pm_addr;
-  wire [121:0] pm_rdata;
+  wire [122:0] pm_rdata;
   wire [0:0] engine_layer_id;
 
   assign layer_id = 32'(engine_layer_id);
@@ -57,14 +57,14 @@ module bnn_engine_top (
   // Tile table and program: descriptor words, fields as in bnn_params.vh.
   bnn_rom #(.DW(29), .DEPTH(4), .ABITS(2), .INIT("tt.memh")) u_tt (
     .clk(clk), .addr(tt_addr), .rdata(tt_rdata));
-  bnn_rom #(.DW(122), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
+  bnn_rom #(.DW(123), .DEPTH(2), .ABITS(1), .INIT("pm.memh")) u_pm (
     .clk(clk), .addr(pm_addr), .rdata(pm_rdata));
 
   bnn_engine #(
     .P(4), .S(8), .AW(15), .TW(12), .TS(4), .CW(4),
     .FM_AW(11), .WM_AW(4), .TM_AW(2), .TT_AW(2), .PM_AW(1),
-    .PM_W(122), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
-    .SEGS(1), .FB(1)
+    .PM_W(123), .TT_W(29), .WM_W(32), .TM_W(196), .LID_W(1), .LCW(32),
+    .SEGS(1), .FB(1), .PEGS(1)
   ) u_engine (
     .clk(clk), .rst(rst), .start(start), .done(done),
     .layer_done(layer_done), .layer_cycles(layer_cycles), .layer_id(engine_layer_id),

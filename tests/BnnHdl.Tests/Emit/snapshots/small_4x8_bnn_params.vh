@@ -1,7 +1,7 @@
 // bnn_params.vh: descriptor word layouts of network 'small' (generated; do not edit).
 //
 // Included inside bnn_engine: bit offset (_LSB) and width (_W) of every field of the
-// program word (122 bits, one per layer) and of the tile word (29 bits,
+// program word (123 bits, one per layer) and of the tile word (29 bits,
 // one per tile). The lowering chose the order and the widths (each field as wide as the
 // largest value the program puts there); docs/engine.md "Descriptors" defines the fields.
 
@@ -128,6 +128,8 @@ localparam integer PM_WIN_LSB = 120;
 localparam integer PM_WIN_W = 1;
 localparam integer PM_VERT_LSB = 121;
 localparam integer PM_VERT_W = 1;
+localparam integer PM_PEG_LOG2_LSB = 122;
+localparam integer PM_PEG_LOG2_W = 1;
 
 // Tile word
 localparam integer TT_ACTIVE_LSB = 0;
