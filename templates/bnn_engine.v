@@ -99,6 +99,14 @@ module bnn_engine #(
       for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
     end
   endfunction
+  // v x n for a constant n: v shifted by each set bit of n, added (no multiplier).
+  function [CW-1:0] times_const(input [CW-1:0] v, input integer n);
+    integer b;
+    begin
+      times_const = {CW{1'b0}};
+      for (b = 0; b < 31; b = b + 1) if (((n >> b) & 1) != 0) times_const = times_const + (v << b);
+    end
+  endfunction
   // Bit offset of lane `lane` of a word made of `width`-bit lanes (lane x width), by
   // repeated addition: an elaboration-time constant, so the RTL holds no multiplier.
   function integer lane_offset(input integer lane, input integer width);
@@ -392,14 +400,14 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // Pad detection and lane mask of the current beat
   // ---------------------------------------------------------------------------------
-  // Segment g reads input column ix + g (same row), the window's position j column ix + j:
-  // each has its own pad test.
+  // Position slot j reads input column ix + j sx (same row; the window, at stride 1, its
+  // position j): each has its own pad test.
   wire row_out = iy[CW-1] | ($signed(iy) >= $signed(CW'(f_in_h)));
   wire [FB-1:0] pad_segs;
   genvar sg;
   generate
     for (sg = 0; sg < FB; sg = sg + 1) begin : g_seg_pad
-      wire [CW-1:0] ixg = ix + CW'(sg);
+      wire [CW-1:0] ixg = ix + times_const(CW'(f_sx), sg);
       assign pad_segs[sg] = row_out | ixg[CW-1] | ($signed(ixg) >= $signed(CW'(f_in_w)));
     end
   endgenerate
@@ -684,7 +692,9 @@ module bnn_engine #(
   // The vertical walk (docs/engine.md "Vertical walk") reads and writes one plane of
   // positions a row apart: strided accesses whose words are one position each.
   wire vert = f_vert != 0;
-  wire [WIW-1:0] in_pos_words  = vert ? WIW'(1) : WIW'(f_in_k);
+  // Neighbouring positions' inputs are sx_step = sx K words apart (a beat's access covers
+  // them, so the value fits WIW whenever it is used).
+  wire [WIW-1:0] in_pos_words  = vert ? WIW'(1) : WIW'(f_sx_step);
   wire [WIW-1:0] out_pos_words = vert ? WIW'(1) : WIW'(f_out_k);
   assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
   assign fm_b_stride = vert ? FM_AW'(f_out_x_step) : FM_AW'(1);

@@ -111,8 +111,8 @@ public static class BuildImages
 
     /// <summary>
     /// Feature-memory words one access must cover for a program word: the G Q positions of a
-    /// segmented layer (G segments, Q PE groups) lie K words apart (input, output and residual
-    /// planes K), so (G Q - 1) K + 1 (with the window the input's G + KW - 1 positions), rounded
+    /// segmented layer (G segments, Q PE groups) lie K words apart (output and residual planes K;
+    /// inputs sx K), so (G Q - 1) K + 1 (with the window the input's G + KW - 1 positions), rounded
     /// up to a power of two (the banks); 1 with one position per beat.
     /// </summary>
     private static int AccessWords(LayerDescriptor d)
@@ -121,7 +121,8 @@ public static class BuildImages
         // The vertical walk reads and writes one plane of positions a row apart: a word each.
         int inPositions = d.Positions + (d.Win == 1 ? d.Kw - 1 : 0);
         if (inPositions == 1) return 1;
-        int inWords = d.Vert == 1 ? 1 : d.InK, outWords = d.Vert == 1 ? 1 : Math.Max(d.OutK, d.ResK);
+        // Neighbouring positions read inputs sx_step words apart (sx K).
+        int inWords = d.Vert == 1 ? 1 : d.SxStep, outWords = d.Vert == 1 ? 1 : Math.Max(d.OutK, d.ResK);
         int words = Math.Max((inPositions - 1) * inWords, (d.Positions - 1) * outWords) + 1;
         return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)words);
     }

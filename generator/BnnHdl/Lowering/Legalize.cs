@@ -291,11 +291,11 @@ public static class Legalize
     /// </summary>
     private static bool UnfoldsBetter(Conv2dOp conv, TensorInfo input, EngineConfig config)
     {
-        int c = input.Shape.C, taps = conv.Kernel.Y * conv.Kernel.X, s = config.S, planes = input.Type.StoredBits;
+        int c = input.Shape.C, taps = conv.Kernel.Y * conv.Kernel.X, planes = input.Type.StoredBits;
         bool oneGroup = conv.Groups.Resolve(c, conv.OutChannels) is [{ InStart: 0 } g] && g.InEnd == c;
         if (!oneGroup || taps == 1) return false;
-        // The windows are read as a 1 x 1 (stride 1); the convolution itself segments only at stride 1.
-        long folded = (long)taps * (conv.Stride.X == 1 ? Segmentation.LanesPerPosition(c, planes, config) : (c + s - 1) / s * s);
+        // The windows are read as a 1 x 1 (stride 1); the convolution's positions read inputs sx apart.
+        long folded = (long)taps * Segmentation.LanesPerPosition(c, planes * conv.Stride.X, config);
         long unfolded = Segmentation.LanesPerPosition(c * taps, planes, config);
         return unfolded < folded;
     }

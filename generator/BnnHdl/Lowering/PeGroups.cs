@@ -28,7 +28,7 @@ public static class PeGroups
         // outputs (not built).
         if (layer.PoolLog2 != 0 || !Segmentation.Contiguous(layer, part)) return best;
         for (int log2 = 1; (1 << log2) <= config.PeGroups && (1 << (log2 - 1)) < part.Out.W
-                && Segmentation.Fits(1 << log2, inR.Planes, config) && Segmentation.Fits(1 << log2, outR.Planes, config)
+                && Segmentation.Fits(1 << log2, inR.Planes * part.Stride.X, config) && Segmentation.Fits(1 << log2, outR.Planes, config)
                 && (resR is null || Segmentation.Fits(1 << log2, resR.Planes, config)); log2++)
         {
             var grouped = d with { PegLog2 = log2 };

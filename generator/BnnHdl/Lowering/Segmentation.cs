@@ -38,13 +38,15 @@ public static class Segmentation
         // words (no strided output grid); act x act products have their own path.
         bool lane = dot.Mode == DotMode.Lane;
         if (!Contiguous(layer, part) || tiles.Count == 0) return Choice.None;
-        int inWords = vertical ? 1 : inR.Planes, outWords = vertical ? 1 : outR.Planes;
+        // Neighbouring positions of a beat read input positions sx apart: sx K words (one word,
+        // a row apart, in the vertical walk's strided accesses).
+        int inWords = vertical ? 1 : inR.Planes * part.Stride.X, outWords = vertical ? 1 : outR.Planes;
         if (!lane) return new Choice(DenseLog2(tiles, d, part, inWords, outWords, resR, config), false);
         var plain = new Choice(Log2(1, 1, part, inWords, outWords, resR, config), false);
         // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
         int kw = part.Kernel.X;
         int dilation = vertical ? dot.Geometry.Dilation.Y : dot.Geometry.Dilation.X;
-        if (kw < 2 || kw > config.S || dilation != 1 || !Fits(kw, inWords, config)) return plain;
+        if (kw < 2 || kw > config.S || dilation != 1 || part.Stride.X != 1 || !Fits(kw, inWords, config)) return plain;
         var window = new Choice(Log2(kw, kw, part, inWords, outWords, resR, config), true);
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
@@ -52,11 +54,11 @@ public static class Segmentation
     }
 
     /// <summary>
-    /// Whether neighbouring output positions of the part read neighbouring inputs and write
-    /// neighbouring words, as several positions per beat need (segments, PE groups).
+    /// Whether neighbouring output positions of the part write neighbouring words, as several
+    /// positions per beat need (segments, PE groups); their inputs lie sx positions apart.
     /// </summary>
     public static bool Contiguous(FusedLayer layer, DotPart part) =>
-        layer.Dot.Mode is DotMode.Dense or DotMode.Lane && layer.Dot.Broadcast is null && part.Stride.X == 1 && part.Out.Sx == 1;
+        layer.Dot.Mode is DotMode.Dense or DotMode.Lane && layer.Dot.Broadcast is null && part.Out.Sx == 1;
 
     /// <summary>
     /// Dense work: the log2 G with the fewest cycles (the fewest segments among equals) whose
@@ -120,6 +122,7 @@ public static class Segmentation
     /// L = S / G lanes for the best G the banks allow (the input alone decides; tiles and the
     /// output's planes may allow fewer): a rough measure for choices made before tiling.
     /// </summary>
+    /// <param name="planes">The words between neighbouring positions' inputs (K, times the stride).</param>
     public static int LanesPerPosition(int channels, int planes, EngineConfig config)
     {
         int best = (channels + config.S - 1) / config.S * config.S;

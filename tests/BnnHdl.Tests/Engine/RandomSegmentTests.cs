@@ -112,6 +112,31 @@ public sealed class RandomSegmentTests
             EngineCheck.AgainstReference(g, config, input, $"fewer {h}x{w} / {div}");
     }
 
+    [Theory]
+    [InlineData(32, 32, 1)]
+    [InlineData(19, 13, 1)]
+    [InlineData(17, 23, 4)]
+    public void Strided_network_equals_the_reference_with_segments_and_pe_groups(int h, int w, int div)
+    {
+        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Strided(h, w, div), 9);
+        foreach (var config in Configs.Append(new EngineConfig(64, 64, segments: 8, banks: 32, peGroups: 4)))
+            EngineCheck.AgainstReference(g, config, input, $"strided {h}x{w} / {div}");
+    }
+
+    [Fact]
+    public void Many_random_layers_segment_at_stride_2()
+    {
+        // Program words whose beats compute several positions reading inputs sx > 1 apart.
+        int strided = 0;
+        var graphs = Enumerable.Range(0, 48).Select(i => RandomConvTests.RandomLayer(SeededRandom.For(1000 + i, "engine conv case")).Graph)
+            .Concat(Enumerable.Range(0, 48).Select(i => RandomConvTests.WideLayer(i).Graph))
+            .Concat(Enumerable.Range(0, 96).Select(i => RandomOpNetworks.Build(i).Graph));
+        foreach (var g in graphs)
+            foreach (var config in Configs)
+                strided += LoweringPipeline.Lower(g, config).Layers.SelectMany(l => l.Descriptors).Count(d => d.Sx > 1 && d.Positions > 1);
+        Assert.True(strided >= 40, $"{strided} strided program words compute several positions per beat");
+    }
+
     [Fact]
     public void Many_wide_layers_read_run_blocks()
     {

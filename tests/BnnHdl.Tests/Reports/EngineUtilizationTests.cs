@@ -209,6 +209,40 @@ public class EngineUtilizationTests
         Assert.InRange(plain.Layers.Single(l => l.Name == "1x1.c48.oc16").Utilization, 0.24, 0.25);
     }
 
+    /// <summary>
+    /// Stride-2 dense convolutions as MSCAN's stem and downsampling layers have them: 3x3 over
+    /// 16, 32 and 160 channels into 32, 64 and 256 (U2 and B). "to160" makes the 160-channel
+    /// input (not asserted).
+    /// </summary>
+    internal static Graph Strided(int h = 32, int w = 32, int div = 1)
+    {
+        var b = new NetworkBuilder("strided");
+        var x = b.Input(16 / div, h, w, DataType.U(2));
+        var a = b.MultiThreshold(b.Conv2d(x, 32 / div, 3, stride: 2, pad: 1, name: "3x3.s2.c16.oc32"), DataType.B);
+        var c = b.MultiThreshold(b.Conv2d(a, 64 / div, 3, stride: 2, pad: 1, padValue: -1, name: "3x3.s2.c32.oc64"), DataType.U(2));
+        var t = b.MultiThreshold(b.Conv2d(c, 160 / div, 1, name: "to160"), DataType.B);
+        var d = b.MultiThreshold(b.Conv2d(t, 256 / div, 3, stride: 2, pad: 1, padValue: 1, name: "3x3.s2.c160.oc256"), DataType.B);
+        b.Output(d);
+        return b.Build();
+    }
+
+    [Fact]
+    public void Strided_dense_layers_keep_90_percent_busy_with_segments_and_pe_groups_at_64x64()
+    {
+        var program = Lower(Strided(64, 64), new EngineConfig(64, 64, segments: 8, banks: 32, peGroups: 4));
+        var u = EngineUtilization.Of(program);
+        foreach (var layer in u.Layers)
+            Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
+        // A beat's positions read inputs 2 positions apart: (G Q - 1) 2 K + 1 words per access.
+        Assert.Equal([(2, 4), (1, 2), (2, 1), (1, 2)], program.Layers.Select(l => (l.Descriptor.PeGroups, l.Descriptor.Segments)));
+        // 3x3.s2.c32.oc64: 16 rows x 8 groups of N = 9 taps x 1 run block x 1 plane, W = 2 writes.
+        Assert.Equal(2 + 2 + 127 * 9 + 9 + 2 + 2, u.Layers.Single(l => l.Name == "3x3.s2.c32.oc64").Cycles);
+        // With one position per beat: ICg / S (the first over its preloaded input windows).
+        var plain = EngineUtilization.Of(Lower(Strided(64, 64), new EngineConfig(64, 64)));
+        Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.s2.c32.oc64").Utilization, 0.49, 0.5);
+        Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.s2.c160.oc256").Utilization, 0.82, 0.84);
+    }
+
     [Fact]
     public void Segments_multiply_lane_mode_work_by_the_positions_per_beat()
     {
