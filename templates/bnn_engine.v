@@ -908,13 +908,15 @@ module bnn_engine #(
         .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(OPW'(op)),
         .out_raw(f_out_raw != 0), .xcp_mode(2'(f_xcp_log2)), .out_bits(out_bits));
 
-      // PE group q writes its lanes (PEs q P/Q ..) to slot q G + g's word, when the beat has
-      // this segment and group and the slot's position is in the row.
+      // PE group q writes its lanes (PEs q P/Q .., pooled: stored lanes (q P/Q) >> xcp_log2 ..)
+      // to slot q G + g's word, when the beat has this segment and group and the slot's
+      // position is in the row.
       for (q = 0; q < PEGS; q = q + 1) begin : g_group_wb
         wire [lane_offset(PL2 + 1, P)-1:0] lane_modes;
         for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
           if (q < (1 << mp)) begin : g_used
-            assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> lane_offset(q, P >> mp);
+            localparam integer FIRST = lane_offset(q, P >> mp);   // the group's first PE
+            assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> (FIRST >> f_xcp_log2);
           end else begin : g_none
             assign lane_modes[lane_offset(mp, P) +: P] = {P{1'b0}};
           end

@@ -8,9 +8,10 @@ namespace BnnHdl.Lowering;
 /// Q groups of P / Q, every group computing the same tile channels for its own positions:
 /// group q takes positions q G .. q G + G - 1 of a beat's G Q (G segments each), read from the
 /// same access. Tiles are cut at multiples of P / Q instead of P, so 96 channels become three
-/// tiles of 32 on two groups. Of the Q that hold (Q at most the configured groups and the
-/// accesses fitting the banks) the one with the fewest cycles is taken, with the best G for it
-/// (<see cref="Segmentation"/>); the fewest groups among equals.
+/// tiles of 32 on two groups. Of the Q that hold (Q at most the configured groups, P / Q a
+/// multiple of the cross-channel pooling group, the accesses fitting the banks) the one with
+/// the fewest cycles is taken, with the best G for it (<see cref="Segmentation"/>); the fewest
+/// groups among equals.
 /// </summary>
 public static class PeGroups
 {
@@ -24,10 +25,10 @@ public static class PeGroups
         var tiles = tilesFor(config.P);
         var best = new Choice(0, Segmentation.Choose(layer, part, tiles, d, inR, outR, resR, config), tiles);
         long fewest = Cycles(best, d, inR.Planes, config);
-        // Pooled layers keep one group: a pooling group of PEs must not straddle two PE groups'
-        // outputs (not built).
-        if (layer.PoolLog2 != 0 || !Segmentation.Contiguous(layer, part)) return best;
+        if (!Segmentation.Contiguous(layer, part)) return best;
+        // With cross-channel pooling by 2^xcp every PE group holds whole pooling groups.
         for (int log2 = 1; (1 << log2) <= config.PeGroups && (1 << (log2 - 1)) < part.Out.W
+                && (config.P >> log2) % (1 << layer.PoolLog2) == 0
                 && Segmentation.Fits(1 << log2, inR.Planes * part.Stride.X, config) && Segmentation.Fits(1 << log2, outR.Planes, config)
                 && (resR is null || Segmentation.Fits(1 << log2, resR.Planes, config)); log2++)
         {

@@ -37,13 +37,6 @@ public static class Schedule
                     ? layer.Dot.Geometry.Groups.SelectMany(g => GroupTiles(g, inRegion, outRegion, resRegion, spaces, config, pes))
                     : LaneTiles(layer.In.Shape.C, inRegion, outRegion, resRegion, spaces, config)).ToList();
                 var cut = Cut(config.P);
-                foreach (var tile in cut)
-                {
-                    // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
-                    // view can cross a word boundary inside a group, which no tile can pool.
-                    if (tile.Oc0 % (1 << layer.PoolLog2) != 0 || tile.Active % (1 << layer.PoolLog2) != 0)
-                        throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
-                }
                 bool end = k == words.Count - 1;
                 var descriptor = Describe(layer, part, inRegion, outRegion, resRegion, nThr, id, end, end && id == fused.Count - 1, tileBase, cut.Count);
                 Segmentation.Choice segments;
@@ -55,6 +48,13 @@ public static class Schedule
                     descriptor = descriptor with { PegLog2 = grouped.Log2, NTiles = cut.Count };
                 }
                 else segments = Segmentation.Choose(layer, part, cut, descriptor, inRegion, outRegion, resRegion, config);
+                foreach (var tile in cut)
+                {
+                    // Pooled tiles hold whole groups of G PEs; a lane-mode input placed in a Concat
+                    // view can cross a word boundary inside a group, which no tile can pool.
+                    if (tile.Oc0 % (1 << layer.PoolLog2) != 0 || tile.Active % (1 << layer.PoolLog2) != 0)
+                        throw new BnnHdlException($"layer '{layer.Pool!.Name}' (CrossChannelMaxPool): its input '{layer.In.Name}' lies in a Concat at a channel offset that splits a pooling group of {1 << layer.PoolLog2} channels across feature-memory words; pool before concatenating or align the operand to {1 << layer.PoolLog2} channels");
+                }
                 // A vertical strip walks its columns when its rows are pitched for it and the
                 // transposed walk gets the window (docs/engine.md "Vertical walk").
                 var column = VerticalWalk.Candidate(layer, config) && VerticalWalk.Pitched(inRegion, config) && VerticalWalk.Pitched(outRegion, config)

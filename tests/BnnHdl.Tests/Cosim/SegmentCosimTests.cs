@@ -182,6 +182,23 @@ public sealed class SegmentCosimTests
         return (g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), description);
     }
 
+    /// <summary>Random pooled layers (RandomCrossChannelPoolTests) whose PE groups hold pooling groups there.</summary>
+    public static IEnumerable<object[]> PooledGroupCases() => Enumerable.Range(0, 24)
+        .Where(i => LoweringPipeline.Lower(RandomCrossChannelPoolTests.RandomPooledLayer(SeededRandom.For(3000 + i, "engine xcp case")).Graph, GroupConfigs[0])
+            .Layers.Any(l => l.Descriptor.XcpLog2 > 0 && l.Descriptor.PeGroups > 1))
+        .Take(4).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(PooledGroupCases))]
+    public void Random_pooled_layer_with_pe_groups_in_icarus(int index)
+    {
+        var r = SeededRandom.For(3000 + index, "engine xcp case");
+        var (g, description) = RandomCrossChannelPoolTests.RandomPooledLayer(r);
+        var input = Tensor(r, g.Input.Output.Shape, g.Input.Output.Type);
+        foreach (var config in GroupConfigs)
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"pooled case {index} ({description}) on {config}");
+    }
+
     [Theory]
     [MemberData(nameof(GroupCases))]
     public void Random_layer_with_pe_groups_in_icarus(int index)
@@ -198,6 +215,8 @@ public sealed class SegmentCosimTests
         Assert.Equal(4, ResidualCases().Count());
         Assert.Equal(10, OpCases().Count());
         Assert.Equal(6, RunBlockCases().Count());
+        Assert.Equal(8, GroupCases().Count());
+        Assert.Equal(4, PooledGroupCases().Count());
         // The window (depthwise and sum-pool rows of KW >= 2) is among them on both engines.
         foreach (var config in IcarusConfigs)
         {

@@ -1,4 +1,5 @@
 using BnnHdl.Engine;
+using BnnHdl.Lowering;
 using BnnHdl.Network;
 using BnnHdl.Quant;
 using BnnHdl.Reference;
@@ -9,13 +10,15 @@ namespace BnnHdl.Tests.Engine;
 /// <summary>
 /// Seeded random single layers Conv2d / Linear -> MultiThreshold -> CrossChannelMaxPool(G),
 /// G in {2, 4}, with U(k) and B outputs, dense, equal and uneven groups (group bounds at
-/// multiples of G), every input type and pad value, run on 4 x 8, 16 x 32 and 64 x 64:
-/// the stored pooled tensor equals the reference and the cycles equal the cycle model.
+/// multiples of G), every input type and pad value, run on 4 x 8, 16 x 32 and 64 x 64 and on
+/// two engines with segments and PE groups (a PE group holds whole pooling groups): the
+/// stored pooled tensor equals the reference and the cycles equal the cycle model.
 /// </summary>
 public sealed class RandomCrossChannelPoolTests
 {
     private const int Count = 24;
-    private static readonly EngineConfig[] Configs = [new(4, 8), new(16, 32), new(64, 64)];
+    internal static readonly EngineConfig[] Configs =
+        [new(4, 8), new(16, 32), new(64, 64), new(8, 16, segments: 2, banks: 16, peGroups: 4), new(64, 64, segments: 4, banks: 16, peGroups: 4)];
 
     public static IEnumerable<object[]> Cases() => Enumerable.Range(0, Count).Select(i => new object[] { i });
 
@@ -31,6 +34,19 @@ public sealed class RandomCrossChannelPoolTests
             var (program, _) = EngineCheck.AgainstReference(g, config, input, $"case {index} ({description})");
             Assert.Equal(((CrossChannelMaxPoolOp)g["pool"].Op).Group, 1 << program.Layers[0].Descriptor.XcpLog2);
         }
+    }
+
+    [Fact]
+    public void Pooled_layers_use_pe_groups()
+    {
+        int grouped = 0;
+        foreach (var index in Enumerable.Range(0, Count))
+        {
+            var (g, _) = RandomPooledLayer(SeededRandom.For(3000 + index, "engine xcp case"));
+            foreach (var config in Configs.Where(c => c.PeGroups > 1))
+                grouped += LoweringPipeline.Lower(g, config).Layers.Count(l => l.Descriptor.XcpLog2 > 0 && l.Descriptor.PeGroups > 1);
+        }
+        Assert.True(grouped >= 10, $"{grouped} pooled program words use PE groups");
     }
 
     [Fact]
@@ -58,7 +74,7 @@ public sealed class RandomCrossChannelPoolTests
     }
 
     /// <summary>One Conv2d or Linear, a random MultiThreshold and a pool whose groups fit the conv's groups.</summary>
-    private static (Graph Graph, string Description) RandomPooledLayer(SeededRandom r)
+    internal static (Graph Graph, string Description) RandomPooledLayer(SeededRandom r)
     {
         int group = r.NextBool() ? 2 : 4;
         var inType = AnyQuantized(r);

@@ -173,7 +173,7 @@ public class EngineUtilizationTests
     /// <summary>
     /// Dense layers with fewer output channels than P = 64 (MSCAN-T's first stage has 32
     /// channels): 32, 48 and 16 outputs, 1x1 and 3x3, over 256, 32 and 48 inputs, one with a
-    /// residual. "expand" makes the 256-channel input (not asserted). Smaller engines take
+    /// residual, one pooled across channels by 2. "expand" makes the 256-channel input (not asserted). Smaller engines take
     /// every channel count divided by <paramref name="div"/>.
     /// </summary>
     internal static Graph Fewer(int h = 16, int w = 16, int div = 1)
@@ -186,7 +186,9 @@ public class EngineUtilizationTests
         var r = b.MultiThreshold(b.Add(b.Conv2d(c, 32 / div, 1, name: "1x1.c32.oc32.res"), c, name: "res.add"), DataType.B);
         var d = b.MultiThreshold(b.Conv2d(r, 48 / div, 3, pad: 1, padValue: -1, name: "3x3.c32.oc48"), DataType.U(2));
         var e = b.MultiThreshold(b.Conv2d(d, 16 / div, 1, weights: WeightType.Unipolar, name: "1x1.c48.oc16"), DataType.B);
-        b.Output(e);
+        // Condensation-Net style: 32 outputs pooled by 2 at write-back (16 stored).
+        var p = b.CrossChannelMaxPool(b.MultiThreshold(b.Conv2d(d, 32 / div, 1, name: "1x1.c48.oc32.xcp2"), DataType.U(2)), 2, name: "xcp");
+        b.Output(e, p);
         return b.Build();
     }
 
@@ -199,7 +201,7 @@ public class EngineUtilizationTests
             Assert.True(layer.Utilization >= 0.9, $"{layer.Name} ({layer.Kind}): {layer.Utilization:P1}");
         // 32 outputs: 2 PE groups of 32; 48 and 16: 4 of 16 (48 as three tiles of 16); the
         // residual 1x1 takes 8 segments per group so its beats outlast the write-back.
-        Assert.Equal([(1, 2), (2, 1), (2, 2), (2, 8), (4, 2), (4, 4)], program.Layers.Select(l => (l.Descriptor.PeGroups, l.Descriptor.Segments)));
+        Assert.Equal([(1, 2), (2, 1), (2, 2), (2, 8), (4, 2), (4, 4), (2, 4)], program.Layers.Select(l => (l.Descriptor.PeGroups, l.Descriptor.Segments)));
         // 1x1.c256.oc32: 32 rows x 16 groups of 2 positions, N = 4 blocks of B, W = 2 writes (U2).
         Assert.Equal(2 + 2 + 511 * 4 + 4 + 2 + 2, u.Layers.Single(l => l.Name == "1x1.c256.oc32").Cycles);
         // Without PE groups: output channels / P (50 %, 75 %, 25 %).
@@ -241,6 +243,32 @@ public class EngineUtilizationTests
         var plain = EngineUtilization.Of(Lower(Strided(64, 64), new EngineConfig(64, 64)));
         Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.s2.c32.oc64").Utilization, 0.49, 0.5);
         Assert.InRange(plain.Layers.Single(l => l.Name == "3x3.s2.c160.oc256").Utilization, 0.82, 0.84);
+    }
+
+    /// <summary>
+    /// One engine for all the goals: 64 x 64 with 16 segments, 64 banks and 4 PE groups keeps
+    /// every dense layer above (reductions of at least S, fewer input or output channels than
+    /// S or P, uneven channel counts, stride 2, residuals, pooling) at 90 % or more and every
+    /// depthwise and strip convolution at 50 % or more. The helper layers that only make the
+    /// inputs ("expand", "to..") are left out.
+    /// </summary>
+    [Fact]
+    public void One_engine_reaches_every_utilization_goal_at_64x64()
+    {
+        var config = new EngineConfig(64, 64, segments: 16, banks: 64, peGroups: 4);
+        var dense = new[] { Dense64(), Narrow(32, 32), Uneven(32, 32), Fewer(32, 32), Strided(64, 64) }
+            .SelectMany(g => EngineUtilization.Of(Lower(g, config)).Layers)
+            .Where(l => l.Name != "expand" && !l.Name.StartsWith("to", StringComparison.Ordinal) && l.Kind.StartsWith("dense", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(25, dense.Count);
+        var low = dense.Where(l => l.Utilization < 0.9).Select(l => $"{l.Name} {l.Utilization:P1}");
+        Assert.Empty(low);
+        foreach (var type in new[] { DataType.B, DataType.U(2) })
+        {
+            var strips = EngineUtilization.Of(Lower(Depthwise(type), config)).Layers.Where(l => l.Name.StartsWith("dw", StringComparison.Ordinal)).ToList();
+            Assert.Equal(9, strips.Count);
+            Assert.Empty(strips.Where(l => l.Utilization < 0.5).Select(l => $"{l.Name} {type} {l.Utilization:P1}"));
+        }
     }
 
     [Fact]
