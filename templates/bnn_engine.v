@@ -725,40 +725,11 @@ module bnn_engine #(
   endgenerate
   wire act_unused = ^act;   // group 0's act is acts[S-1:0]
   // The values of PE-group mode m (or segment mode m) among every mode's values.
-  localparam integer SL2 = $clog2(SEGS);
   function [SA-1:0] sa_of_group_mode(input [lane_offset(PL2 + 1, SA)-1:0] modes, input [PM_PEG_LOG2_W-1:0] m);
     integer k;
     begin
       sa_of_group_mode = {SA{1'b0}};
       for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) sa_of_group_mode = modes[lane_offset(k, SA) +: SA];
-    end
-  endfunction
-  function [P-1:0] p_of_group_mode(input [lane_offset(PL2 + 1, P)-1:0] modes, input [PM_PEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      p_of_group_mode = {P{1'b0}};
-      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) p_of_group_mode = modes[lane_offset(k, P) +: P];
-    end
-  endfunction
-  function bit_of_group_mode(input [PL2:0] modes, input [PM_PEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      bit_of_group_mode = 1'b0;
-      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) bit_of_group_mode = modes[k];
-    end
-  endfunction
-  function bit_of_seg_mode(input [SL2:0] modes, input [PM_SEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      bit_of_seg_mode = 1'b0;
-      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) bit_of_seg_mode = modes[k];
-    end
-  endfunction
-  function [WIW-1:0] idx_of_seg_mode(input [lane_offset(SL2 + 1, WIW)-1:0] modes, input [PM_SEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      idx_of_seg_mode = {WIW{1'b0}};
-      for (k = 0; k <= SL2; k = k + 1) if (m == PM_SEG_LOG2_W'(k)) idx_of_seg_mode = modes[lane_offset(k, WIW) +: WIW];
     end
   endfunction
   wire pool_max  = f_pool_max != 0;
@@ -798,6 +769,8 @@ module bnn_engine #(
   wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
   wire [PXW-1:0] corr_terms0;  // segment 0's per-PE corrections (lane mode: each PE's own)
   wire [PAW-1:0] tap_maxes;    // each PE's maximum over the taps (max pooling)
+  // Each PE's segment sums, own (lane-mode) corrections and its group's shared ones, at [i x SA +: SA].
+  wire [lane_offset(P, SA)-1:0] pe_sums, pe_own_sums, pe_grp_corrs;
 
   genvar i, g;
   generate
@@ -811,6 +784,7 @@ module bnn_engine #(
         assign corr_modes[lane_offset(g, SA) +: SA] = corrs[lane_offset(group_of(i, P >> g), SA) +: SA];
       end
       wire [SA-1:0] grp_corrs = sa_of_group_mode(corr_modes, f_peg_log2);
+      assign pe_grp_corrs[lane_offset(i, SA) +: SA] = grp_corrs;
       // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
       // or the first lane of every run when segmented.
       wire [S-1:0]  own_lanes = lane_segs ? run_taps : own_one << i;
@@ -818,12 +792,14 @@ module bnn_engine #(
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
         .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
         .act(pe_act), .wgt(wgt), .bcast(bcast), .bval(bval), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
+      assign pe_sums[lane_offset(i, SA) +: SA] = sums;
 
       // Lane mode: this PE's own correction (one per segment), from its input lane only.
       wire [AW-1:0] own_next_unused;
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_own (
         .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane),
         .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
+      assign pe_own_sums[lane_offset(i, SA) +: SA] = own_sums;
       wire [AW-1:0] own_corr = own_sums[AW-1:0];
       wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
                               : lane_mode ? XW'($signed(own_corr)) : XW'($signed(grp_corrs[AW-1:0]));
@@ -843,118 +819,33 @@ module bnn_engine #(
   endgenerate
 
   // ---------------------------------------------------------------------------------
-  // Write-back: one bnn_wb_segment per segment, all in the same cycles
+  // Write-back of the beat's position slots (bnn_wb_slots): one bnn_wb_segment per
+  // segment, all in the same cycles
   // ---------------------------------------------------------------------------------
-  // The residual's lanes: PE i of PE group q reads lane res_lane0 + i' (channel oc0 + i',
-  // i' = i - q P/Q) of its slot's word (slot q G + g for segment g). In I(w) the top plane
-  // counts negative. A gate (ew_op) is one plane: U(1) zeroes acc where it is 0, B negates
-  // acc where its stored bit is 0 (-1).
+  // res_kind: I(w)'s top plane counts negative; a gate (ew_op) is one plane: U(1) zeroes acc
+  // where it is 0, B negates acc where its stored bit is 0 (-1).
   wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);
   wire         res_bip  = res_kind == 2'd2;
   wire         ew_gate  = f_ew_op != 0;
   wire [S-1:0] lane_wmask = S'(active_mask) << f_lane0;
-  wire [lane_offset(SLOTS, P)-1:0] slot_res;   // slot j's residual lanes from res_lane0
-  genvar mp, ms;
-  generate
-    for (g = 0; g < SLOTS; g = g + 1) begin : g_slot_res
-      assign slot_res[lane_offset(g, P) +: P] = P'(res_words[lane_offset(g, S) +: S] >> f_res_lane0);
-    end
-  endgenerate
-  // The write of segment g of PE group q: {enables of the access's words, their data}.
   localparam integer WRW = FBS + FB;
-  wire [lane_offset(SLOTS, WRW)-1:0] seg_writes;
-  generate
-    for (g = 0; g < SEGS; g = g + 1) begin : g_seg_wb
-      wire [PAW-1:0] cross_sums;
-      wire [PXW-1:0] corr_terms;
-      wire [P-1:0]   res_bits;
-      for (i = 0; i < P; i = i + 1) begin : g_gather
-        assign cross_sums[lane_offset(i, AW) +: AW] = g_pe[i].sums[lane_offset(g, AW) +: AW];
-        if (g == 0) begin : g_own
-          assign corr_terms[lane_offset(i, XW) +: XW] = corr_terms0[lane_offset(i, XW) +: XW];
-        end else begin : g_segment
-          // The segment's correction: PE i's own in lane mode, else its PE group's shared one.
-          wire [AW-1:0] corr_g = lane_mode ? g_pe[i].own_sums[lane_offset(g, AW) +: AW] : g_pe[i].grp_corrs[lane_offset(g, AW) +: AW];
-          assign corr_terms[lane_offset(i, XW) +: XW] = (f_corr != 0) ? XW'($signed(corr_g)) << f_sk : {XW{1'b0}};
-        end
-        // PE i's residual bit under each PE-group and segment mode (its slot and lane).
-        wire [PL2:0] by_group;
-        for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
-          localparam integer GQ = group_of(i, P >> mp);
-          localparam integer GI = i - lane_offset(GQ, P >> mp);
-          wire [SL2:0] by_seg;
-          for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
-            localparam integer J = (GQ << ms) + g;
-            if (J < SLOTS) begin : g_slot
-              assign by_seg[ms] = slot_res[lane_offset(J, P) + GI];
-            end else begin : g_none
-              assign by_seg[ms] = 1'b0;
-            end
-          end
-          assign by_group[mp] = bit_of_seg_mode(by_seg, f_seg_log2);
-        end
-        assign res_bits[i] = bit_of_group_mode(by_group, f_peg_log2);
-      end
-      wire [P-1:0] out_bits;
-      bnn_wb_segment #(
-        .P(P), .AW(AW), .XW(XW), .TW(TW), .TS(TS), .TML(TML), .TMW(TM_W), .QW(QW), .QALL(QALL),
-        .PAW(PAW), .PXW(PXW), .NTW(PM_N_THR_W), .SCW(PM_SC_W), .SAW(PM_SA_W), .SBW(PM_SB_W),
-        .RPW(PM_RES_K_W), .XIW(XIW), .QIW(QIW), .OPW(OPW)
-      ) u_wb (
-        .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD),
-        .pool_max(pool_max), .cross_sums(cross_sums), .tap_maxes(g == 0 ? tap_maxes : {PAW{1'b0}}),
-        .corr_terms(corr_terms), .bcorr_term(bcorr_term), .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr),
-        .rvalid(d_rvalid), .rplane(d_rplane), .res_bits(res_bits),
-        .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(f_sa), .sb(f_sb), .op(OPW'(op)),
-        .out_raw(f_out_raw != 0), .xcp_mode(2'(f_xcp_log2)), .out_bits(out_bits));
-
-      // PE group q writes its lanes (PEs q P/Q .., pooled: stored lanes (q P/Q) >> xcp_log2 ..)
-      // to slot q G + g's word, when the beat has this segment and group and the slot's
-      // position is in the row.
-      for (q = 0; q < PEGS; q = q + 1) begin : g_group_wb
-        wire [lane_offset(PL2 + 1, P)-1:0] lane_modes;
-        for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
-          if (q < (1 << mp)) begin : g_used
-            localparam integer FIRST = lane_offset(q, P >> mp);   // the group's first PE
-            assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> (FIRST >> f_xcp_log2);
-          end else begin : g_none
-            assign lane_modes[lane_offset(mp, P) +: P] = {P{1'b0}};
-          end
-        end
-        wire [lane_offset(SL2 + 1, WIW)-1:0] idx_modes;
-        for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
-          localparam integer J = (q << ms) + g;
-          if (J < SLOTS) begin : g_slot
-            assign idx_modes[lane_offset(ms, WIW) +: WIW] = out_idxs[lane_offset(J, WIW) +: WIW];
-          end else begin : g_none
-            assign idx_modes[lane_offset(ms, WIW) +: WIW] = {WIW{1'b0}};
-          end
-        end
-        wire [P-1:0]   grp_bits = p_of_group_mode(lane_modes, f_peg_log2);
-        wire [WIW-1:0] idx      = idx_of_seg_mode(idx_modes, f_seg_log2);
-        wire [XGW-1:0] grp_x    = XGW'(q) << f_seg_log2;
-        wire [XGW-1:0] wb_xg    = {2'b00, wb_x} + grp_x + XGW'(g);
-        wire [XGW-1:0] n_segs   = XGW'(1) << f_seg_log2;
-        wire [XGW-1:0] n_groups = XGW'(1) << f_peg_log2;
-        wire           writes   = (XGW'(g) < n_segs) & (XGW'(q) < n_groups) & (wb_xg < XGW'(f_ow));
-        wire [S-1:0]   data     = S'(grp_bits) << f_lane0;
-        for (i = 0; i < FB; i = i + 1) begin : g_word
-          wire hit = writes & (idx == WIW'(i));
-          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + FBS + i] = hit;
-          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
-        end
-      end
-    end
-  endgenerate
-  // Each word of the access belongs to at most one slot: OR the slots' writes.
-  function [WRW-1:0] any_write(input [lane_offset(SLOTS, WRW)-1:0] all);
-    integer k;
-    begin
-      any_write = {WRW{1'b0}};
-      for (k = 0; k < SLOTS; k = k + 1) any_write = any_write | all[lane_offset(k, WRW) +: WRW];
-    end
-  endfunction
-  wire [WRW-1:0] write_all = any_write(seg_writes);
+  wire [WRW-1:0] write_all;
+  bnn_wb_slots #(
+    .P(P), .S(S), .AW(AW), .XW(XW), .TW(TW), .TS(TS), .TML(TML), .TMW(TM_W), .QW(QW), .QALL(QALL),
+    .PAW(PAW), .PXW(PXW), .NTW(PM_N_THR_W), .SCW(PM_SC_W), .SKW(PM_SK_W), .SAW(PM_SA_W), .SBW(PM_SB_W),
+    .RPW(PM_RES_K_W), .XIW(XIW), .QIW(QIW), .OPW(OPW), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS),
+    .FB(FB), .FBS(FBS), .WRW(WRW), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W), .XGW(XGW),
+    .L0W(TT_LANE0_W), .R0W(TT_RES_LANE0_W), .XCW(PM_XCP_LOG2_W), .SA(SA), .PSA(lane_offset(P, SA)),
+    .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW))
+  ) u_wb_slots (
+    .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD), .pool_max(pool_max),
+    .pe_sums(pe_sums), .own_sums(pe_own_sums), .grp_corrs(pe_grp_corrs), .lane_mode(lane_mode),
+    .corr_on(f_corr != 0), .sk(f_sk), .corr_terms0(corr_terms0), .tap_maxes(tap_maxes), .bcorr_term(bcorr_term),
+    .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr), .rvalid(d_rvalid), .rplane(d_rplane),
+    .res_words(res_words), .res_lane0(f_res_lane0), .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate),
+    .sa(f_sa), .sb(f_sb), .op(OPW'(op)), .out_raw(f_out_raw != 0), .xcp_log2(f_xcp_log2),
+    .out_idxs(out_idxs), .wb_x({2'b00, wb_x}), .ow(XGW'(f_ow)), .seg_m(f_seg_log2), .peg_m(f_peg_log2),
+    .lane0(f_lane0), .write(write_all));
   wire [FBS-1:0] wdata_all = write_all[FBS-1:0];
   wire [FB-1:0]  wen_all   = write_all[FBS +: FB];
 
