@@ -5,6 +5,7 @@ bnn_pe.v
 bnn_channel_pool.v
 bnn_wb_lane.v
 bnn_wb_segment.v
+bnn_wb_slots.v
 bnn_seg_input.v
 bnn_fm_banks.v
 bnn_rom.v
