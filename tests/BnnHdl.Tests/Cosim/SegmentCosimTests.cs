@@ -10,31 +10,16 @@ using static BnnHdl.Tests.Reference.RandomCases;
 namespace BnnHdl.Tests.Cosim;
 
 /// <summary>
-/// Segments and PE groups in the RTL (docs/engine.md "Segments", "PE groups"): the narrow
-/// network (1x1 and 3x3 over 32 and 16 channels, a residual read per segment), the uneven one
-/// (run blocks) and the fewer one (PE groups) in Verilator on 16 x 32 with row widths the
-/// segments do not divide; lane-mode networks segmented; and seeded random single layers
+/// Segments and PE groups in the RTL (docs/engine.md "Segments", "PE groups"): the uneven
+/// network (run blocks of 160, 96 and 48 channels, residuals read per segment) and the fewer
+/// one (PE groups) in Verilator on 16 x 32 with row widths the segments do not divide (the
+/// narrow network of 32 and 16 channels runs in the simulator); lane-mode networks segmented; and seeded random single layers
 /// (every activation type, padding, dilation, groups, residuals, wide and strided layers) and
 /// small networks in Icarus on small engines; every stored tensor bit-exact, every layer's
 /// cycles as predicted, and the layers really segmented or grouped.
 /// </summary>
 public sealed class SegmentCosimTests
 {
-    public static TheoryData<int, int, int, int, int, int> VerilatorCases => new()
-    {
-        { 9, 15, 16, 32, 4, 8 },    // 16 channels on 32 lanes: 2 positions per beat; short last groups in every row
-    };
-
-    [Theory]
-    [MemberData(nameof(VerilatorCases))]
-    public void Narrow_network_in_verilator(int h, int w, int p, int s, int segments, int banks)
-    {
-        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Narrow(h, w), 9);
-        var program = LoweringPipeline.Lower(g, new EngineConfig(p, s, segments: segments, banks: banks));
-        Assert.Contains(program.Layers, l => l.Descriptor.Segments > 1);
-        CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, $"narrow {h}x{w}");
-    }
-
     /// <summary>
     /// Run blocks (docs/engine.md "Segments"): groups of 160, 96 and 48 channels and 1x1s with
     /// a residual, read in runs of S / G lanes across blocks; rows the segments do not divide.
@@ -43,8 +28,9 @@ public sealed class SegmentCosimTests
     public void Uneven_network_in_verilator()
     {
         var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Uneven(9, 15), 9);
-        var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32, segments: 8, banks: 16));
+        var program = LoweringPipeline.Lower(g, new EngineConfig(16, 32, segments: 4, banks: 8));
         Assert.Contains(program.Layers, l => l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1));
+        Assert.Contains(program.Layers, l => l.Descriptor.Segments > 1 && l.Descriptor.ResKind != 0);
         CosimCheck.AgainstReference(g, program, input, SimulatorKind.Verilator, "uneven 9x15");
     }
 
@@ -138,7 +124,7 @@ public sealed class SegmentCosimTests
     public static IEnumerable<object[]> RunBlockCases() => Enumerable.Range(0, 48)
         .Where(i => LoweringPipeline.Lower(RandomConvTests.WideLayer(i).Graph, IcarusConfigs[0]).Layers
             .Any(l => l.Descriptor.LaneMode == 0 && l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1)))
-        .Take(6).Select(i => new object[] { i });
+        .Take(3).Select(i => new object[] { i });
 
     [Theory]
     [MemberData(nameof(RunBlockCases))]
@@ -214,7 +200,7 @@ public sealed class SegmentCosimTests
         Assert.Equal(10, ConvCases().Count());
         Assert.Equal(4, ResidualCases().Count());
         Assert.Equal(10, OpCases().Count());
-        Assert.Equal(6, RunBlockCases().Count());
+        Assert.Equal(3, RunBlockCases().Count());
         Assert.Equal(8, GroupCases().Count());
         Assert.Equal(4, PooledGroupCases().Count());
         // The window (depthwise and sum-pool rows of KW >= 2) is among them on both engines.
