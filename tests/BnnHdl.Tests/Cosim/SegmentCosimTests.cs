@@ -157,16 +157,9 @@ public sealed class SegmentCosimTests
 
     /// <summary>Random conv and wide layers that use PE groups on the first PE-group engine (docs/engine.md "PE groups").</summary>
     public static IEnumerable<object[]> GroupCases() => Enumerable.Range(0, 48)
-        .Select(i => (Index: i, Case: i < 24 ? RandomConvTests.WideLayer(i) : Narrow(i)))
+        .Select(i => (Index: i, Case: i < 24 ? RandomConvTests.WideLayer(i) : RandomConvTests.Case(i)))
         .Where(c => LoweringPipeline.Lower(c.Case.Graph, GroupConfigs[0]).Layers.Any(l => l.Descriptor.PeGroups > 1))
         .Take(8).Select(c => new object[] { c.Index });
-
-    private static (BnnHdl.Network.Graph Graph, BnnHdl.Reference.TensorData Input, string Description) Narrow(int index)
-    {
-        var r = SeededRandom.For(1000 + index, "engine conv case");
-        var (g, description) = RandomConvTests.RandomLayer(r);
-        return (g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), description);
-    }
 
     /// <summary>Random pooled layers (RandomCrossChannelPoolTests) whose PE groups hold pooling groups there.</summary>
     public static IEnumerable<object[]> PooledGroupCases() => Enumerable.Range(0, 24)
@@ -189,7 +182,7 @@ public sealed class SegmentCosimTests
     [MemberData(nameof(GroupCases))]
     public void Random_layer_with_pe_groups_in_icarus(int index)
     {
-        var (g, input, description) = index < 24 ? RandomConvTests.WideLayer(index) : Narrow(index);
+        var (g, input, description) = index < 24 ? RandomConvTests.WideLayer(index) : RandomConvTests.Case(index);
         foreach (var config in GroupConfigs)
             CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"case {index} ({description}) on {config}");
     }

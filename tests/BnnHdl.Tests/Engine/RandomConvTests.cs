@@ -69,6 +69,14 @@ public sealed class RandomConvTests
         Assert.Empty(wanted.Except(seen));
     }
 
+    /// <summary>Case <paramref name="index"/> of these tests: its layer and its input, drawn from the case's seed.</summary>
+    internal static (Graph Graph, TensorData Input, string Description) Case(int index)
+    {
+        var r = SeededRandom.For(1000 + index, "engine conv case");
+        var (g, description) = RandomLayer(r);
+        return (g, Tensor(r, g.Input.Output.Shape, g.Input.Output.Type), description);
+    }
+
     /// <summary>
     /// Wide case <paramref name="index"/>: a random layer over 33 to 100 channels, whose groups
     /// span blocks and runs of lanes (docs/engine.md "Segments", run blocks), and its input.
