@@ -206,7 +206,7 @@ module bnn_engine #(
   wire [PM_INSIDE_COUNT_W-1:0] f_inside_count = pm_rdata[PM_INSIDE_COUNT_LSB +: PM_INSIDE_COUNT_W];
   wire [PM_SEG_LOG2_W-1:0]     f_seg_log2     = pm_rdata[PM_SEG_LOG2_LSB     +: PM_SEG_LOG2_W];
   wire [PM_PEG_LOG2_W-1:0]     f_peg_log2     = pm_rdata[PM_PEG_LOG2_LSB     +: PM_PEG_LOG2_W];
-  wire [PM_RES_TAIL_STEP_W-1:0] f_res_tail_step = pm_rdata[PM_RES_TAIL_STEP_LSB +: PM_RES_TAIL_STEP_W];
+  wire [PM_RES_ROW_STEP_W-1:0] f_res_row_step = pm_rdata[PM_RES_ROW_STEP_LSB +: PM_RES_ROW_STEP_W];
   wire [PM_WIN_W-1:0]          f_win          = pm_rdata[PM_WIN_LSB          +: PM_WIN_W];
   wire [PM_VERT_W-1:0]         f_vert         = pm_rdata[PM_VERT_LSB         +: PM_VERT_W];
   wire [PM_LAYER_ID_W-1:0]     f_layer_id     = pm_rdata[PM_LAYER_ID_LSB     +: PM_LAYER_ID_W];
@@ -277,6 +277,7 @@ module bnn_engine #(
   reg  [PM_OW_W-1:0]      wb_x;
   reg  [FM_AW-1:0]        out_row;     // FM address of output plane 0 of position (y, 0)
   reg  [FM_AW-1:0]        out_pos;     // FM address of output plane 0 of this position
+  reg  [FM_AW-1:0]        res_row;     // FM address of residual plane 0 of position (y, 0)
   reg  [FM_AW-1:0]        res_pos;     // FM address of residual plane 0 of this position
   reg                     wb_tile_last; // the WB's position is the tile's last
 
@@ -526,12 +527,14 @@ module bnn_engine #(
       wb_x    <= {PM_OW_W{1'b0}};
       out_row <= FM_AW'(f_out_base) + FM_AW'(f_out_off);
       out_pos <= FM_AW'(f_out_base) + FM_AW'(f_out_off);
+      res_row <= FM_AW'(f_res_base) + FM_AW'(f_res_off);
       res_pos <= FM_AW'(f_res_base) + FM_AW'(f_res_off);
     end else if (wb_finish) begin
-      // The residual walk is contiguous over the tile's positions: a row's last group
-      // (which may be short) moves it by res_tail_step, the others by G positions.
+      // The residual walk, like the output's: a row register advanced by res_row_step (a
+      // column's K words in the vertical walk), positions by res_pix_step.
       if (wb_x_last) begin
-        res_pos <= res_pos + FM_AW'(f_res_tail_step);
+        res_row <= res_row + FM_AW'(f_res_row_step);
+        res_pos <= res_row + FM_AW'(f_res_row_step);
         wb_x    <= {PM_OW_W{1'b0}};
         out_row <= out_row + FM_AW'(f_out_y_step);
         out_pos <= out_row + FM_AW'(f_out_y_step);
@@ -697,13 +700,16 @@ module bnn_engine #(
   wire [WIW-1:0] in_pos_words  = vert ? WIW'(1) : WIW'(f_sx_step);
   wire [WIW-1:0] out_pos_words = vert ? WIW'(1) : WIW'(f_out_k);
   assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
-  assign fm_b_stride = vert ? FM_AW'(f_out_x_step) : FM_AW'(1);
+  // Port B reads the residual planes of the G positions a residual row apart, and writes
+  // the output planes an output row apart (the regions' pitches may differ).
+  assign fm_b_stride = !vert ? FM_AW'(1) : fm_we ? FM_AW'(f_out_x_step) : FM_AW'(f_res_pix_step);
+  wire [WIW-1:0] res_pos_words = vert ? WIW'(1) : WIW'(f_res_k);
   bnn_seg_input #(
     .P(P), .S(S), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W),
     .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
     .PS(lane_offset(P, S)), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW)), .QS(lane_offset(PEGS, S))
   ) u_seg_input (
-    .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(WIW'(f_res_k)),
+    .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(res_pos_words),
     .seg_m(f_seg_log2), .peg_m(f_peg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
     .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .acts(acts), .pe_acts(pe_acts), .run_taps(run_taps),
     .res_words(res_words), .out_idxs(out_idxs));

@@ -16,7 +16,7 @@ public static class RtlFields
         "sy", "sx", "dy", "dx", "sc", "sk", "corr", "tile_base", "n_tiles", "layer_id", "last",
         "in_signed", "lane_mode", "pool_max", "ew_op", "out_x_step", "out_y_step", "end_layer",
         "ones", "bcast", "bc_base", "bc_k", "bc_per_tap", "bc_word_step", "bc_lane0", "bcorr", "sbc", "inside_count",
-        "in_cb_step", "bc_cb_step", "seg_log2", "res_tail_step", "win", "vert", "peg_log2",
+        "in_cb_step", "bc_cb_step", "seg_log2", "res_row_step", "win", "vert", "peg_log2",
     ];
 
     public static IReadOnlyList<string> Tile { get; } =
@@ -27,7 +27,7 @@ public static class RtlFields
     /// <summary>Fields holding a feature-memory address or address step: FM_AW must cover their widths.</summary>
     public static IReadOnlyList<string> FeatureAddressFields { get; } =
         ["in_base", "pad_step", "out_base", "sx_step", "sy_step", "dx_step", "dy_step", "out_x_step", "out_y_step",
-         "res_base", "res_pix_step", "bc_base", "bc_word_step", "in_cb_step", "bc_cb_step", "res_tail_step"];
+         "res_base", "res_pix_step", "bc_base", "bc_word_step", "in_cb_step", "bc_cb_step", "res_row_step"];
 
     /// <summary>Tile fields holding a feature-memory address offset.</summary>
     public static IReadOnlyList<string> FeatureAddressTileFields { get; } = ["cb_off", "out_off", "res_off"];

@@ -90,7 +90,7 @@ internal sealed class EngineMachine
         long rowOrigin = d.InBase - d.PadStep;
         int iy0 = -d.Pt;
         long outRow = d.OutBase + tile.OutOff;
-        long resAddress = d.ResBase + tile.ResOff;
+        long resRow = d.ResBase + tile.ResOff, resAddress = resRow;
         int segments = d.Positions, pes = _p >> d.PegLog2;
         for (int y = 0; y < d.Oh; y++, rowOrigin += d.SyStep, iy0 += d.Sy, outRow += d.OutYStep)
         {
@@ -112,9 +112,10 @@ internal sealed class EngineMachine
                     ix0 += d.Sx;
                     outAddress += d.OutXStep;
                 }
-                // The residual walk is contiguous over the tile's positions: a row's last group
-                // (which may be short) moves it by res_tail_step, the others by G positions.
-                resAddress += x + segments >= d.Ow ? d.ResTailStep : (long)d.ResPixStep * segments;
+                // The residual walk: G positions on, or after a row's last group (which may be
+                // short) to the next row's start, res_row_step on (a column's with the vertical walk).
+                if (x + segments >= d.Ow) resAddress = resRow += d.ResRowStep;
+                else resAddress += (long)d.ResPixStep * segments;
                 // The write-back unit works on this group while the beats of the next one run:
                 // groups start every max(beats, W) cycles; the last one adds its drain, the cycle
                 // that forms acc, and its write-back.

@@ -45,12 +45,12 @@ public static class AllocateFeatureMemory
             (born[v.Out.Name], dies[v.Out.Name]) = (members.Min(m => born[m]), members.Max(m => dies[m]));
         }
 
-        // The tensors a vertical strip reads or writes get rows pitched for column accesses,
+        // The tensors a vertical strip reads (input, residual or gate) or writes get rows pitched for column accesses,
         // unless an act x act product reads one as its broadcast operand (whose element address
         // is one step per position: contiguous positions only).
         var broadcast = graph.Layers.Where(l => l.Dot.Broadcast is not null).Select(l => l.Dot.Broadcast!.Tensor.Name).ToHashSet();
-        var pitched = graph.Layers.Where(l => VerticalWalk.Candidate(l, config)).SelectMany(l => new[] { l.In.Name, l.Out.Name })
-            .Where(t => !broadcast.Contains(t)).ToHashSet();
+        var pitched = graph.Layers.Where(l => VerticalWalk.Candidate(l, config)).SelectMany(l => new[] { l.In.Name, l.Out.Name, l.Operand?.Name })
+            .OfType<string>().Where(t => !broadcast.Contains(t)).ToHashSet();
         var placed = new List<FmRegion>();
         foreach (var t in owners.OrderBy(t => born[t.Name]))
         {

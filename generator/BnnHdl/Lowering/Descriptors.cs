@@ -15,7 +15,7 @@ public sealed record LayerDescriptor(
     int TileBase, int NTiles, int OutPixStep, int LayerId, int Last,
     int InSigned = 0, int LaneMode = 0, int PoolMax = 0, int EwOp = 0, int OutXStep = 0, int OutYStep = 0, int EndLayer = 1,
     int Ones = 0, int Bcast = 0, int BcBase = 0, int BcK = 0, int BcPerTap = 0, int BcWordStep = 0, int BcLane0 = 0, int Bcorr = 0, int Sbc = 0,
-    int InsideCount = 0, int InCbStep = 0, int BcCbStep = 0, int SegLog2 = 0, int ResTailStep = 0, int Win = 0, int Vert = 0, int PegLog2 = 0)
+    int InsideCount = 0, int InCbStep = 0, int BcCbStep = 0, int SegLog2 = 0, int ResRowStep = 0, int Win = 0, int Vert = 0, int PegLog2 = 0)
 {
     public IReadOnlyList<(string Name, long Value)> Fields() =>
     [
@@ -32,7 +32,7 @@ public sealed record LayerDescriptor(
         ("ones", Ones), ("bcast", Bcast), ("bc_base", BcBase), ("bc_k", BcK), ("bc_per_tap", BcPerTap),
         ("bc_word_step", BcWordStep), ("bc_lane0", BcLane0), ("bcorr", Bcorr), ("sbc", Sbc),
         ("inside_count", InsideCount), ("in_cb_step", InCbStep), ("bc_cb_step", BcCbStep),
-        ("seg_log2", SegLog2), ("res_tail_step", ResTailStep), ("win", Win), ("vert", Vert), ("peg_log2", PegLog2),
+        ("seg_log2", SegLog2), ("res_row_step", ResRowStep), ("win", Win), ("vert", Vert), ("peg_log2", PegLog2),
     ];
 
     /// <summary>The descriptor whose fields have these values (the inverse of <see cref="Fields"/>).</summary>
@@ -49,7 +49,7 @@ public sealed record LayerDescriptor(
             V("tile_base"), V("n_tiles"), V("out_pix_step"), V("layer_id"), V("last"),
             V("in_signed"), V("lane_mode"), V("pool_max"), V("ew_op"), V("out_x_step"), V("out_y_step"), V("end_layer"),
             V("ones"), V("bcast"), V("bc_base"), V("bc_k"), V("bc_per_tap"), V("bc_word_step"), V("bc_lane0"), V("bcorr"), V("sbc"),
-            V("inside_count"), V("in_cb_step"), V("bc_cb_step"), V("seg_log2"), V("res_tail_step"), V("win"), V("vert"), V("peg_log2"));
+            V("inside_count"), V("in_cb_step"), V("bc_cb_step"), V("seg_log2"), V("res_row_step"), V("win"), V("vert"), V("peg_log2"));
     }
 
     /// <summary>ew_op: the residual Add of v1, or the gating multiply by the operand read from feature memory.</summary>

@@ -58,10 +58,11 @@ public static class Schedule
                 // A vertical strip walks its columns when its rows are pitched for it and the
                 // transposed walk gets the window (docs/engine.md "Vertical walk").
                 var column = VerticalWalk.Candidate(layer, config) && VerticalWalk.Pitched(inRegion, config) && VerticalWalk.Pitched(outRegion, config)
+                    && (resRegion is null || VerticalWalk.Pitched(resRegion, config))
                     ? Segmentation.Choose(layer, VerticalWalk.Transposed(part), cut, descriptor, inRegion, outRegion, resRegion, config, vertical: true)
                     : null;
                 if (column is { Window: true })
-                    (descriptor, segments) = (VerticalWalk.Transpose(descriptor, inRegion, outRegion), column);
+                    (descriptor, segments) = (VerticalWalk.Transpose(descriptor, inRegion, outRegion, resRegion), column);
                 descriptor = descriptor with { SegLog2 = segments.Log2, Win = segments.Window ? 1 : 0 };
                 var tiles = new List<TileDescriptor>();
                 // Segmented dense tiles read their group in run blocks of S / G lanes.
@@ -76,10 +77,6 @@ public static class Schedule
                     wb += layer.Dot.AllOnes ? 0 : descriptor.WeightWordsPerBlock * tile.Ncb;
                     tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
-                // The residual walk after a row's last group of G positions (short when G does not
-                // divide OW), past the row's pitch padding.
-                int resGap = resRegion is null ? 0 : resRegion.RowWords - resRegion.Shape.W * resRegion.Planes;
-                descriptor = descriptor with { ResTailStep = descriptor.ResPixStep * (descriptor.Ow - (descriptor.Ow - 1) / descriptor.Positions * descriptor.Positions) + resGap };
                 if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
@@ -178,7 +175,8 @@ public static class Schedule
             OutRaw: layer.IsRaw ? 1 : 0, NThr: nThr, XcpLog2: layer.PoolLog2,
             ResKind: resR is null ? LayerDescriptor.ResNone
                 : resR.Type.IsBipolar ? LayerDescriptor.ResBipolar : resR.Type.IsUnsigned ? LayerDescriptor.ResUnsigned : LayerDescriptor.ResSigned,
-            ResBase: resR?.Base ?? 0, ResK: resR?.Planes ?? 0, ResPixStep: resR?.Planes ?? 0,
+            // The residual walk: positions Planes words apart, rows RowWords apart (pitch included).
+            ResBase: resR?.Base ?? 0, ResK: resR?.Planes ?? 0, ResPixStep: resR?.Planes ?? 0, ResRowStep: resR?.RowWords ?? 0,
             Sa: layer.Add?.ShiftAcc ?? 0, Sb: layer.Add?.ShiftRes ?? 0,
             Oh: part.Out.H, Ow: part.Out.W, Kh: part.Kernel.Y, Kw: part.Kernel.X, Pt: part.Pad.Top, Pl: part.Pad.Left,
             PixStep: pix, RowStep: row, SxStep: part.Stride.X * pix, SyStep: part.Stride.Y * row,

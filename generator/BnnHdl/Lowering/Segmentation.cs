@@ -41,13 +41,14 @@ public static class Segmentation
         // Neighbouring positions of a beat read input positions sx apart: sx K words (one word,
         // a row apart, in the vertical walk's strided accesses).
         int inWords = vertical ? 1 : inR.Planes * part.Stride.X, outWords = vertical ? 1 : outR.Planes;
-        if (!lane) return new Choice(DenseLog2(tiles, d, part, inWords, outWords, resR, config), false);
-        var plain = new Choice(Log2(1, 1, part, inWords, outWords, resR, config), false);
+        int resWords = resR is null ? 0 : vertical ? 1 : resR.Planes;
+        if (!lane) return new Choice(DenseLog2(tiles, d, part, inWords, outWords, resWords, config), false);
+        var plain = new Choice(Log2(1, 1, part, inWords, outWords, resWords, config), false);
         // The window: a row's KW taps of G positions span G + KW - 1 input positions (dilation 1).
         int kw = part.Kernel.X;
         int dilation = vertical ? dot.Geometry.Dilation.Y : dot.Geometry.Dilation.X;
         if (kw < 2 || kw > config.S || dilation != 1 || part.Stride.X != 1 || !Fits(kw, inWords, config)) return plain;
-        var window = new Choice(Log2(kw, kw, part, inWords, outWords, resR, config), true);
+        var window = new Choice(Log2(kw, kw, part, inWords, outWords, resWords, config), true);
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
         return Cost(window) < Cost(plain) ? window : plain;
@@ -68,7 +69,7 @@ public static class Segmentation
     /// residual) and when smaller runs waste fewer lanes (160 channels: 5 runs of 32 lanes
     /// instead of 3 blocks of 64).
     /// </summary>
-    private static int DenseLog2(IReadOnlyList<TileDescriptor> tiles, LayerDescriptor d, DotPart part, int inWords, int outWords, FmRegion? resR, EngineConfig config)
+    private static int DenseLog2(IReadOnlyList<TileDescriptor> tiles, LayerDescriptor d, DotPart part, int inWords, int outWords, int resWords, EngineConfig config)
     {
         long Cycles(int log2)
         {
@@ -78,7 +79,7 @@ public static class Segmentation
         int best = 0, q = d.PegLog2;
         long fewest = Cycles(0);
         for (int log2 = 1; (1 << log2) <= config.Segments && (1 << log2) <= config.S && (1 << (log2 + q - 1)) < part.Out.W
-                && Fits(1 << (log2 + q), inWords, config) && Fits(1 << (log2 + q), outWords, config) && (resR is null || Fits(1 << (log2 + q), resR.Planes, config)); log2++)
+                && Fits(1 << (log2 + q), inWords, config) && Fits(1 << (log2 + q), outWords, config) && Fits(1 << (log2 + q), resWords, config); log2++)
         {
             if (tiles.Any(t => t.LaneLo % (config.S >> log2) != 0)) continue;
             long cycles = Cycles(log2);
@@ -102,15 +103,16 @@ public static class Segmentation
     /// <summary>
     /// The largest log2 G with runs of at least <paramref name="runLanes"/> lanes whose
     /// accesses fit the banks (a window of <paramref name="taps"/> taps per run reads
-    /// G + taps - 1 positions of <paramref name="inWords"/> words each), and fewer segments than
+    /// G + taps - 1 positions of <paramref name="inWords"/> words each, the write-back G of
+    /// <paramref name="outWords"/> and <paramref name="resWords"/>, 0 without an operand), and fewer segments than
     /// the row has positions.
     /// </summary>
-    private static int Log2(int runLanes, int taps, DotPart part, int inWords, int outWords, FmRegion? resR, EngineConfig config)
+    private static int Log2(int runLanes, int taps, DotPart part, int inWords, int outWords, int resWords, EngineConfig config)
     {
         int log2 = 0;
         while ((2 << log2) <= config.Segments && runLanes <= config.S >> (log2 + 1)
                && Fits((2 << log2) + taps - 1, inWords, config) && Fits(2 << log2, outWords, config)
-               && (resR is null || Fits(2 << log2, resR.Planes, config))
+               && Fits(2 << log2, resWords, config)
                && (1 << log2) < part.Out.W)
             log2++;
         return log2;

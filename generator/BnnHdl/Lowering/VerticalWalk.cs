@@ -16,13 +16,14 @@ public static class VerticalWalk
     /// <summary>
     /// Whether a layer may walk columns, before its regions are placed: a one-part lane-mode
     /// layer (depthwise, stride-1 sum pool) of a KH x 1 kernel (KH from 2 to S), stride 1,
-    /// dilation 1 down the column, no fused residual or gate, and banks to read several rows.
+    /// dilation 1 down the column, and banks to read several rows. A fused residual or gate
+    /// walks its operand's columns too (its rows pitched like the input's and output's).
     /// </summary>
     public static bool Candidate(FusedLayer layer, EngineConfig config)
     {
         var dot = layer.Dot;
         var g = dot.Geometry;
-        return config.Banks > 1 && dot.Mode == DotMode.Lane && dot.Broadcast is null && layer.Operand is null
+        return config.Banks > 1 && dot.Mode == DotMode.Lane && dot.Broadcast is null
             && dot.Words().Count == 1 && dot.Parts.Count == 0
             && g.Kernel.X == 1 && g.Kernel.Y >= 2 && g.Kernel.Y <= config.S
             && g.Stride == new Pair(1, 1) && g.Dilation.Y == 1;
@@ -44,9 +45,10 @@ public static class VerticalWalk
     /// <summary>
     /// The descriptor of the transposed walk: output (y', x') = (x, y) moves down a column
     /// along x' (input rows R_in words apart, output rows R_out) and to the next column along
-    /// y' (K words); taps run down the column (dx_step = R_in).
+    /// y' (K words); taps run down the column (dx_step = R_in). A residual or gate operand is
+    /// read down the column too: positions a row apart, the next column K words on.
     /// </summary>
-    public static LayerDescriptor Transpose(LayerDescriptor d, FmRegion inR, FmRegion outR)
+    public static LayerDescriptor Transpose(LayerDescriptor d, FmRegion inR, FmRegion outR, FmRegion? resR)
     {
         int pix = inR.Planes, row = inR.RowWords;
         return d with
@@ -56,6 +58,7 @@ public static class VerticalWalk
             DxStep = d.Dy * row, DyStep = d.Dx * pix, PadStep = d.Pt * row + d.Pl * pix,
             Sy = d.Sx, Sx = d.Sy, Dy = d.Dx, Dx = d.Dy,
             OutXStep = outR.RowWords, OutYStep = outR.Planes, Vert = 1,
+            ResPixStep = resR?.RowWords ?? 0, ResRowStep = resR?.Planes ?? 0,
         };
     }
 }

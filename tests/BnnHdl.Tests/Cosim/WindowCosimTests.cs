@@ -75,6 +75,14 @@ public sealed class WindowCosimTests
     }
 
     [Fact]
+    public void Vertical_strips_with_a_fused_residual_or_gate_in_icarus()
+    {
+        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(VerticalWalkTests.Fused(9, 7), 4);
+        foreach (var config in VerticalWalkTests.Configs)
+            CosimCheck.AgainstReference(g, LoweringPipeline.Lower(g, config), input, SimulatorKind.Icarus, $"vertical-fused on {config}");
+    }
+
+    [Fact]
     public void Enough_cases_are_windowed_on_both_engines()
     {
         Assert.Equal(8, Cases().Count());

@@ -110,7 +110,7 @@ public sealed partial class EngineSourceTests
             ["layer_id"] = 4, ["last"] = 1,
             ["in_signed"] = 1, ["lane_mode"] = 1, ["pool_max"] = 1, ["ew_op"] = 1, ["out_x_step"] = 8, ["out_y_step"] = 11,
             ["end_layer"] = 1, ["ones"] = 1, ["bcast"] = 1, ["bc_base"] = 12, ["bc_k"] = 4, ["bc_per_tap"] = 1,
-            ["bc_word_step"] = 8, ["bc_lane0"] = 6, ["bcorr"] = 1, ["sbc"] = 1, ["inside_count"] = 1, ["in_cb_step"] = 12, ["bc_cb_step"] = 12, ["seg_log2"] = 2, ["res_tail_step"] = 10, ["win"] = 1, ["vert"] = 1, ["peg_log2"] = 2,
+            ["bc_word_step"] = 8, ["bc_lane0"] = 6, ["bcorr"] = 1, ["sbc"] = 1, ["inside_count"] = 1, ["in_cb_step"] = 12, ["bc_cb_step"] = 12, ["seg_log2"] = 2, ["res_row_step"] = 10, ["win"] = 1, ["vert"] = 1, ["peg_log2"] = 2,
             ["active"] = 7, ["cb_off"] = 6, ["ncb"] = 3, ["ncb_k"] = 6, ["lane_lo"] = 6, ["lane_hi"] = 7, ["lane0"] = 6,
             ["out_off"] = 8, ["res_lane0"] = 6, ["res_off"] = 8, ["wb"] = 10, ["tb"] = 9,
         };
