@@ -28,6 +28,8 @@ public static class ModelZoo
         new(new(MobileNetV2.Name, MobileNetV2.Description), s => MobileNetV2.Build(s)),
         new(new(MobileFaceNet.Name, MobileFaceNet.Description), s => MobileFaceNet.Build(s)),
         new(new(TinyYoloV2.Name, TinyYoloV2.Description), s => TinyYoloV2.Build(s)),
+        new(new(Mscan.NameT, "MSCAN-T backbone (SegNeXt, Guo et al. 2022), 256x256, stage outputs at strides 4-32, binary weights"), s => Mscan.Build(MscanVariant.T, s)),
+        new(new(Mscan.NameS, "MSCAN-S backbone (SegNeXt, Guo et al. 2022), 256x256, stage outputs at strides 4-32, binary weights"), s => Mscan.Build(MscanVariant.S, s)),
     ];
 
     public static IReadOnlyList<ModelInfo> Models { get; } = Entries.Select(e => e.Info).ToArray();

@@ -8,7 +8,7 @@ public class ModelZooTests
     [Fact]
     public void Lists_the_models_in_a_stable_order_with_one_line_descriptions()
     {
-        Assert.Equal(["tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2"], ModelZoo.Models.Select(m => m.Name));
+        Assert.Equal(["tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2", "mscan-t", "mscan-s"], ModelZoo.Models.Select(m => m.Name));
         Assert.All(ModelZoo.Models, m =>
         {
             Assert.False(string.IsNullOrWhiteSpace(m.Description));
@@ -32,6 +32,8 @@ public class ModelZooTests
             ["mobilenetv2"] = new(3, 224, 224),
             ["mobilefacenet"] = new(3, 112, 112),
             ["tinyyolov2"] = new(3, 416, 416),
+            ["mscan-t"] = new(3, 256, 256),
+            ["mscan-s"] = new(3, 256, 256),
         };
         foreach (var info in ModelZoo.Models)
         {
@@ -56,7 +58,7 @@ public class ModelZooTests
     public void Unknown_model_lists_the_known_ones()
     {
         var e = Assert.Throws<BnnHdlException>(() => ModelZoo.Build("resnet50"));
-        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2", e.Message);
+        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2, mscan-t, mscan-s", e.Message);
     }
 
     [Fact]
