@@ -14,9 +14,12 @@ public static class ModelZoo
 {
     private sealed record Entry(ModelInfo Info, Func<Shape?, Graph> Build);
 
-    // Stable order: the test network first, then the published ones.
+    // Stable order: the default model first, then the test networks, then the published ones.
     private static readonly Entry[] Entries =
     [
+        // The default: the binary-weight MSCAN + SparseInst instance segmentation network.
+        new(new(MscanSparseInst.NameT, "MSCAN-T + SparseInst G-IAM (width 256, 100 instances, 1 class), 256x256, binary weights"), s => MscanSparseInst.Build(MscanVariant.T, s)),
+        new(new(MscanSparseInst.NameS, "MSCAN-S + SparseInst G-IAM (width 256, 100 instances, 1 class), 256x256, binary weights"), s => MscanSparseInst.Build(MscanVariant.S, s)),
         new(new(TinyModel.Name, TinyModel.Description), s => TinyModel.Build(s)),
         new(new(DenseMixModel.Name, DenseMixModel.Description), s => DenseMixModel.Build(s)),
         new(new(XcpMixModel.Name, XcpMixModel.Description), s => XcpMixModel.Build(s)),

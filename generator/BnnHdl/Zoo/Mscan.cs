@@ -41,7 +41,7 @@ public static class Mscan
     /// <summary>The backbone alone as a network: its four stage outputs (strides 4, 8, 16, 32).</summary>
     public static Graph Build(MscanVariant v, Shape? input = null, int bits = 2)
     {
-        string name = v == MscanVariant.S ? NameS : NameT;
+        string name = v == MscanVariant.T ? NameT : v == MscanVariant.S ? NameS : $"mscan-{v.Name.ToLowerInvariant()}";
         var b = new NetworkBuilder(name);
         var x = b.Input(InputOf(name).Resolve(input));
         var s = Backbone(b, x, v, bits);

@@ -11,7 +11,7 @@ public class CommandsTests
         Assert.Equal(0, r.ExitCode);
         var names = r.Out.TrimEnd('\n').Split('\n').Select(l => l.Split(' ')[0]).ToArray();
         Assert.Equal(BnnHdl.Zoo.ModelZoo.Models.Select(m => m.Name), names);
-        Assert.StartsWith("tiny           small test network", r.Out);
+        Assert.StartsWith("mscan-t-sparseinst  MSCAN-T + SparseInst G-IAM", r.Out);
     }
 
     [Fact]

@@ -63,10 +63,10 @@ public sealed class SegmentCosimTests
     [Fact]
     public void Uneven_network_in_icarus()
     {
-        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Uneven(5, 7), 9);
+        var (g, input) = SeededNetwork.Prepare(EngineUtilizationTests.Uneven(4, 5), 9);
         foreach (var config in IcarusConfigs)
             Assert.Contains(LoweringPipeline.Lower(g, config).Layers, l => l.Descriptor.Segments > 1 && l.Tiles.Any(t => t.Ncb > 1));
-        InIcarus(g, input, "uneven 5x7");
+        InIcarus(g, input, "uneven 4x5");
     }
 
     /// <summary>Lane-mode work segmented: the zoo's depthwise / pooling / copy network and every operation chained.</summary>

@@ -8,7 +8,7 @@ public class ModelZooTests
     [Fact]
     public void Lists_the_models_in_a_stable_order_with_one_line_descriptions()
     {
-        Assert.Equal(["tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2", "mscan-t", "mscan-s"], ModelZoo.Models.Select(m => m.Name));
+        Assert.Equal(["mscan-t-sparseinst", "mscan-s-sparseinst", "tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2", "mscan-t", "mscan-s"], ModelZoo.Models.Select(m => m.Name));
         Assert.All(ModelZoo.Models, m =>
         {
             Assert.False(string.IsNullOrWhiteSpace(m.Description));
@@ -21,6 +21,8 @@ public class ModelZooTests
     {
         var expected = new Dictionary<string, Shape>
         {
+            ["mscan-t-sparseinst"] = new(3, 256, 256),
+            ["mscan-s-sparseinst"] = new(3, 256, 256),
             ["tiny"] = new(3, 32, 32),
             ["dense-mix"] = new(3, 16, 16),
             ["xcp-mix"] = new(3, 16, 16),
@@ -58,7 +60,7 @@ public class ModelZooTests
     public void Unknown_model_lists_the_known_ones()
     {
         var e = Assert.Throws<BnnHdlException>(() => ModelZoo.Build("resnet50"));
-        Assert.Equal("unknown model 'resnet50'; known models: tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2, mscan-t, mscan-s", e.Message);
+        Assert.Equal("unknown model 'resnet50'; known models: mscan-t-sparseinst, mscan-s-sparseinst, tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2, mscan-t, mscan-s", e.Message);
     }
 
     [Fact]
