@@ -22,12 +22,18 @@ public sealed class RunOptions
     {
         Description = "Input image (PPM or PGM, 8-bit) instead of a seeded random input; its size must match the input.",
     };
+    private readonly Option<FileInfo?> _weights = new("--weights")
+    {
+        Description = "Float weights and batch norms (.npz, names as 'bnn-hdl weights-template' writes them) instead of seeded "
+            + "random ones: signs become the binary weights, batch norm and quantizer levels the thresholds (docs/weights.md).",
+    };
 
     public RunOptions(Command command)
     {
         _network = CommonOptions.AddNetworkOptions(command);
         command.Options.Add(_seed);
         command.Options.Add(_image);
+        command.Options.Add(_weights);
     }
 
     /// <summary>
@@ -43,6 +49,8 @@ public sealed class RunOptions
         var input = imageFile is null
             ? InputImages.Random(graph.Input.Output, seed)
             : InputImages.ReadPnm(imageFile.FullName, imageFile.ToString(), graph.Input.Output);
+        if (parsed.GetValue(_weights) is { } weights)
+            graph = FloatImport.Import(graph, Npz.Read(weights.FullName, weights.ToString()), weights.ToString());
         var filled = RandomParameters.Fill(graph, input, seed, console.Stage("calibrate", graph.Layers.Count));
         return new PreparedNetwork(filled, input, seed);
     }

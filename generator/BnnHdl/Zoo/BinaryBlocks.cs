@@ -58,4 +58,19 @@ internal static class BinaryBlocks
         var sum = b.Add(x, h, name: name + ".add");
         return b.MultiThreshold(sum, act, name: name + ".add.q");
     }
+
+    /// <summary>
+    /// Condensation-Net (Chen et al., arXiv 2104.14124): with <paramref name="xcp"/> = G > 1
+    /// the conv computes G x <paramref name="outChannels"/> channels ("virtual feature maps"),
+    /// thresholds them, and a CrossChannelMaxPool(G) keeps the maximum of each G consecutive
+    /// channels at write-back, so only <paramref name="outChannels"/> are stored. G = 1 is
+    /// <see cref="ConvAct"/>.
+    /// </summary>
+    public static TensorInfo ConvActXcp(NetworkBuilder b, TensorInfo x, string name, int outChannels, Pair kernel,
+        DataType act, int xcp, Pair? stride = null, Padding? pad = null)
+    {
+        if (xcp == 1) return ConvAct(b, x, name, outChannels, kernel, act, stride, pad);
+        var wide = ConvAct(b, x, name, outChannels * xcp, kernel, act, stride, pad);
+        return b.CrossChannelMaxPool(wide, xcp, name: name + ".xcp");
+    }
 }

@@ -41,12 +41,19 @@ public static class SparseInst
     /// <summary>The network outputs: class logits (classes x 1 x N), objectness (1 x 1 x N), mask logits (N x H/8 x W/8).</summary>
     public sealed record Heads(TensorInfo Logits, TensorInfo Objectness, TensorInfo Masks);
 
-    public static Heads Decoder(NetworkBuilder b, TensorInfo c3, TensorInfo c4, TensorInfo c5, SparseInstOptions o, int bits = 2)
+    /// <summary>
+    /// Adds the encoder and decoder on the backbone maps <paramref name="c3"/> to <paramref name="c5"/>.
+    /// <paramref name="xcp"/> = G > 1: the encoder's and both branches' dense 3x3 convolutions
+    /// are Condensation-Net layers, G-fold wide and pooled back across channels at write-back.
+    /// </summary>
+    public static Heads Decoder(NetworkBuilder b, TensorInfo c3, TensorInfo c4, TensorInfo c5, SparseInstOptions o, int bits = 2, int xcp = 1)
     {
         var act = DataType.U(bits);
         string I(int i) => i.ToString(CultureInfo.InvariantCulture);
         TensorInfo Conv(TensorInfo x, int oc, int k, string name, DataType? type = null, int groups = 1) =>
-            b.MultiThreshold(b.Conv2d(x, oc, k, pad: k / 2, groups: groups, name: name), type ?? act, name: name + ".act");
+            k == 3 && groups == 1 && type is null
+                ? BinaryBlocks.ConvActXcp(b, x, name, oc, k, act, xcp, pad: 1)
+                : b.MultiThreshold(b.Conv2d(x, oc, k, pad: k / 2, groups: groups, name: name), type ?? act, name: name + ".act");
         int d = o.Width;
 
         // Instance context encoder: laterals from the coarsest level down, PPM on C5's lateral.

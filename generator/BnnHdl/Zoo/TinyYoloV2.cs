@@ -23,13 +23,15 @@ public static class TinyYoloV2
 
     /// <summary>
     /// Builds the network. <paramref name="input"/>: 3 x H x W with H, W multiples of 32
-    /// (output 125 x H/32 x W/32). Activations are U(<paramref name="activationBits"/>).
+    /// (output anchors x (classes + 5) x H/32 x W/32). Activations are U(<paramref name="activationBits"/>).
+    /// <paramref name="xcp"/> = G > 1 widens the eight 3x3 convolutions G-fold and pools them
+    /// back across channels (<see cref="BinaryBlocks.ConvActXcp"/>).
     /// </summary>
-    public static Graph Build(Shape? input = null, int activationBits = 2)
+    public static Graph Build(Shape? input = null, int activationBits = 2, int classes = 20, int xcp = 1, string name = Name)
     {
-        var shape = Input.Resolve(input);
+        var shape = (name == Name ? Input : ModelInput.RgbMultipleOf(name, new Shape(3, 416, 416), 32)).Resolve(input);
         var act = DataType.U(activationBits);
-        var b = new NetworkBuilder(Name);
+        var b = new NetworkBuilder(name);
         var x = b.Input(shape);
 
         for (int i = 0; i < BackboneFilters.Length; i++)
@@ -37,18 +39,36 @@ public static class TinyYoloV2
             string n = (i + 1).ToString(CultureInfo.InvariantCulture);
             // [convolutional] batch_normalize=1 size=3 stride=1 pad=1 activation=leaky:
             // no bias (BN's shift takes its place), BN + leaky ReLU -> MultiThreshold.
-            x = BinaryBlocks.ConvAct(b, x, "conv" + n, BackboneFilters[i], 3, act, pad: 1);
+            x = BinaryBlocks.ConvActXcp(b, x, "conv" + n, BackboneFilters[i], 3, act, xcp, pad: 1);
             x = i < BackboneFilters.Length - 1
                 ? b.MaxPool2d(x, 2, stride: 2, name: "pool" + n)
                 : b.MaxPool2d(x, 2, stride: 1, pad: new Padding(0, 0, 1, 1), name: "pool" + n);
         }
-        x = BinaryBlocks.ConvAct(b, x, "conv7", 1024, 3, act, pad: 1);
-        x = BinaryBlocks.ConvAct(b, x, "conv8", 1024, 3, act, pad: 1);
+        x = BinaryBlocks.ConvActXcp(b, x, "conv7", 1024, 3, act, xcp, pad: 1);
+        x = BinaryBlocks.ConvActXcp(b, x, "conv8", 1024, 3, act, xcp, pad: 1);
 
-        // [convolutional] size=1 filters=125 activation=linear, no BN: it has a bias, and its
-        // raw accumulator is the output ([region] decoding is host-side, SPEC 4).
-        var detections = b.Conv2d(x, 125, 1, bias: true, name: "conv9");
+        // [convolutional] size=1 filters=anchors x (classes + 5) activation=linear, no BN: it
+        // has a bias, and its raw accumulator is the output ([region] decoding is host-side, SPEC 4).
+        var detections = b.Conv2d(x, Anchors * (classes + 5), 1, bias: true, name: "conv9");
         b.Output(detections);
         return b.Build();
     }
+
+    /// <summary>Anchor boxes per cell ([region] num=5).</summary>
+    public const int Anchors = 5;
+}
+
+/// <summary>
+/// The Tiny-YOLOv2 face detector of the Condensation-Net paper (Chen et al., arXiv
+/// 2104.14124): Tiny YOLOv2 with one class (5 anchors x 6 = 30 detection filters), and its
+/// Condensation-Net form with cross-channel pooling by 2 after each 3x3 convolution (the
+/// paper compares the two on face detection; which layers it widens is not stated in the
+/// reachable text, so every 3x3 of the backbone is).
+/// </summary>
+public static class TinyYoloV2Face
+{
+    public const string Name = "tinyyolov2-face", NameXcp = "tinyyolov2-face-xcp";
+
+    public static Graph Build(Shape? input = null, int xcp = 1) =>
+        TinyYoloV2.Build(input, classes: 1, xcp: xcp, name: xcp == 1 ? Name : NameXcp);
 }

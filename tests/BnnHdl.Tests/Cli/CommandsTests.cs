@@ -11,7 +11,7 @@ public class CommandsTests
         Assert.Equal(0, r.ExitCode);
         var names = r.Out.TrimEnd('\n').Split('\n').Select(l => l.Split(' ')[0]).ToArray();
         Assert.Equal(BnnHdl.Zoo.ModelZoo.Models.Select(m => m.Name), names);
-        Assert.StartsWith("mscan-t-sparseinst  MSCAN-T + SparseInst G-IAM", r.Out);
+        Assert.StartsWith("mscan-t-sparseinst      MSCAN-T + SparseInst G-IAM", r.Out);
     }
 
     [Fact]
@@ -61,6 +61,51 @@ public class CommandsTests
         Assert.StartsWith("bnn-hdl: error: ", r.Error);
         Assert.DoesNotContain("calibrate", r.Error);
         Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("mobilenetv2", "2", "bnn-hdl: error: model 'mobilenetv2' has no Condensation-Net option; --xcp applies to mscan-t-sparseinst, mscan-s-sparseinst, tinyyolov2, tinyyolov2-face\n")]
+    [InlineData("tinyyolov2-face", "3", "bnn-hdl: error: --xcp must be 2 or 4 (Condensation-Net pooling groups), got 3\n")]
+    public void Describe_rejects_an_xcp_the_model_cannot_take_in_one_line(string model, string xcp, string error)
+    {
+        var r = CliRunner.Run("describe", "--model", model, "--xcp", xcp);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(error, r.Error);
+    }
+
+    [Fact]
+    public void Describe_widens_a_model_with_xcp()
+    {
+        var r = CliRunner.Run("describe", "--model", "tinyyolov2-face", "--xcp", "4", "--input", "3,64,64", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers").EnumerateArray().ToList();
+        // Eight 3x3 convolutions four times wide, each pooled back by 4 at write-back.
+        Assert.Equal(8, layers.Count(l => l.GetProperty("op").GetString() == "CrossChannelMaxPool"));
+        Assert.Equal([64, 16], layers.Where(l => l.GetProperty("name").GetString() is "conv1.act" or "conv1.xcp").Select(l => l.GetProperty("output_shape")[0].GetInt32()));
+    }
+
+    [Fact]
+    public void A_weights_template_goes_back_in_with_weights()
+    {
+        using var dir = new CliRunner.TempDir();
+        var t = CliRunner.Run("weights-template", "--model", "tiny", "--out", dir.File("w.npz"));
+        Assert.Equal(0, t.ExitCode);
+        Assert.StartsWith("weights template of 'tiny' (", t.Out);
+        var g = CliRunner.Run("golden", "--model", "tiny", "--weights", dir.File("w.npz"), "--out", dir.File("set"));
+        Assert.True(g.ExitCode == 0, g.Error);
+        Assert.True(File.Exists(Path.Combine(dir.File("set"), "manifest.json")));
+    }
+
+    [Fact]
+    public void Weights_that_are_no_archive_get_one_line()
+    {
+        using var dir = new CliRunner.TempDir();
+        File.WriteAllText(dir.File("w.npz"), "not a zip");
+        var r = CliRunner.Run("golden", "--model", "tiny", "--weights", dir.File("w.npz"), "--out", dir.File("set"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"bnn-hdl: error: {dir.File("w.npz")}: not an .npz archive", r.Error);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(dir.File("set")));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class ModelZooTests
     [Fact]
     public void Lists_the_models_in_a_stable_order_with_one_line_descriptions()
     {
-        Assert.Equal(["mscan-t-sparseinst", "mscan-s-sparseinst", "tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2", "mscan-t", "mscan-s"], ModelZoo.Models.Select(m => m.Name));
+        Assert.Equal(["mscan-t-sparseinst", "mscan-s-sparseinst", "mscan-t-sparseinst-xcp", "tiny", "dense-mix", "xcp-mix", "res-mix", "lane-mix", "view-mix", "matmul-mix", "all-ops", "mobilenetv2", "mobilefacenet", "tinyyolov2", "tinyyolov2-face", "tinyyolov2-face-xcp", "mscan-t", "mscan-s"], ModelZoo.Models.Select(m => m.Name));
         Assert.All(ModelZoo.Models, m =>
         {
             Assert.False(string.IsNullOrWhiteSpace(m.Description));
@@ -23,6 +23,7 @@ public class ModelZooTests
         {
             ["mscan-t-sparseinst"] = new(3, 256, 256),
             ["mscan-s-sparseinst"] = new(3, 256, 256),
+            ["mscan-t-sparseinst-xcp"] = new(3, 256, 256),
             ["tiny"] = new(3, 32, 32),
             ["dense-mix"] = new(3, 16, 16),
             ["xcp-mix"] = new(3, 16, 16),
@@ -34,6 +35,8 @@ public class ModelZooTests
             ["mobilenetv2"] = new(3, 224, 224),
             ["mobilefacenet"] = new(3, 112, 112),
             ["tinyyolov2"] = new(3, 416, 416),
+            ["tinyyolov2-face"] = new(3, 416, 416),
+            ["tinyyolov2-face-xcp"] = new(3, 416, 416),
             ["mscan-t"] = new(3, 256, 256),
             ["mscan-s"] = new(3, 256, 256),
         };
@@ -60,7 +63,7 @@ public class ModelZooTests
     public void Unknown_model_lists_the_known_ones()
     {
         var e = Assert.Throws<BnnHdlException>(() => ModelZoo.Build("resnet50"));
-        Assert.Equal("unknown model 'resnet50'; known models: mscan-t-sparseinst, mscan-s-sparseinst, tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2, mscan-t, mscan-s", e.Message);
+        Assert.Equal("unknown model 'resnet50'; known models: mscan-t-sparseinst, mscan-s-sparseinst, mscan-t-sparseinst-xcp, tiny, dense-mix, xcp-mix, res-mix, lane-mix, view-mix, matmul-mix, all-ops, mobilenetv2, mobilefacenet, tinyyolov2, tinyyolov2-face, tinyyolov2-face-xcp, mscan-t, mscan-s", e.Message);
     }
 
     [Fact]
