@@ -29,6 +29,7 @@ public static class CommandLine
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(CosimCommand.Create(console));
         root.Subcommands.Add(WeightsTemplateCommand.Create(console));
+        root.Subcommands.Add(InferCommand.Create(console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -28,6 +28,9 @@ public sealed class RunOptions
             + "random ones: signs become the binary weights, batch norm and quantizer levels the thresholds (docs/weights.md).",
     };
 
+    /// <summary>The --image option, for commands that need an image.</summary>
+    public Option<FileInfo?> Image => _image;
+
     public RunOptions(Command command)
     {
         _network = CommonOptions.AddNetworkOptions(command);
