@@ -154,14 +154,14 @@ public sealed partial class RtlEmitterTests
         // shift-and-add column of every position: still inside the subset Yosys reads.
         using var dir = new TempFolder();
         string outDir = Path.Combine(dir.Path, "rtl");
-        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Fewer(9, 15, 4), 9);
-        var program = BnnHdl.Lowering.LoweringPipeline.Lower(g, new BnnHdl.Engine.EngineConfig(16, 32, segments: 4, banks: 16, peGroups: 4));
+        var (g, input) = BnnHdl.Tests.Support.SeededNetwork.Prepare(BnnHdl.Tests.Reports.EngineUtilizationTests.Fewer(9, 15, 8), 9);
+        var program = BnnHdl.Lowering.LoweringPipeline.Lower(g, new BnnHdl.Engine.EngineConfig(8, 16, segments: 4, banks: 16, peGroups: 4));
         Assert.Equal(4, program.Dimensions.PeGroups);
         RtlEmitter.Write(program, input, outDir);
         string script = $"read_verilog -sv -I. {string.Join(' ', RtlEmitter.Sources)}; hierarchy -check -top bnn_engine_top; proc";
         var yosys = ExternalTool.Require("yosys").Run(["-q", "-p", script], outDir, TimeSpan.FromMinutes(2));
         string text = (yosys.Stderr + yosys.Stdout).Trim();
-        if (yosys.ExitCode != 0 || text.Length > 0) throw new XunitException($"yosys of fewer on 16x32 with PE groups:\n{text}");
+        if (yosys.ExitCode != 0 || text.Length > 0) throw new XunitException($"yosys of fewer on 8x16 with PE groups:\n{text}");
     }
 
     [Fact]

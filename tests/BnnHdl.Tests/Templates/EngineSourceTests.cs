@@ -22,7 +22,6 @@ public sealed partial class EngineSourceTests
     [InlineData(64, 64, 24, 24)]
     [InlineData(3, 6, 10, 14)]
     [InlineData(1, 1, 8, 8)]
-    [InlineData(64, 64, 24, 24, 4, 8)]
     [InlineData(8, 96, 20, 16, 8, 16)]
     [InlineData(4, 8, 16, 16, 2, 1)]
     [InlineData(64, 64, 24, 24, 4, 16, 2)]
