@@ -74,6 +74,28 @@ public class CommandsTests
     }
 
     [Fact]
+    public void Describe_sizes_the_sparseinst_decoder()
+    {
+        var r = CliRunner.Run("describe", "--model", "mscan-t-sparseinst", "--input", "3,64,64", "--decoder-width", "64", "--instances", "10", "--classes", "3", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var shapes = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("name").GetString()!, l => string.Join("x", l.GetProperty("output_shape").EnumerateArray().Select(d => d.GetInt32())));
+        Assert.Equal("3x1x10", shapes["decoder.inst_branch.cls_score"]);
+        Assert.Equal("10x8x8", shapes["decoder.masks"]);
+        Assert.Equal("64x8x8", shapes["encoder.fusion"]);
+    }
+
+    [Theory]
+    [InlineData("tiny", "64", "bnn-hdl: error: model 'tiny' has no SparseInst decoder; --decoder-width, --instances and --classes apply to mscan-t-sparseinst, mscan-s-sparseinst, mscan-t-sparseinst-xcp\n")]
+    [InlineData("mscan-t-sparseinst", "30", "bnn-hdl: error: --decoder-width must be a positive multiple of 4 (the PPM branches are width / 4 wide), got 30\n")]
+    public void Decoder_options_the_model_cannot_take_get_one_line(string model, string width, string error)
+    {
+        var r = CliRunner.Run("describe", "--model", model, "--decoder-width", width);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(error, r.Error);
+    }
+
+    [Fact]
     public void Describe_widens_a_model_with_xcp()
     {
         var r = CliRunner.Run("describe", "--model", "tinyyolov2-face", "--xcp", "4", "--input", "3,64,64", "--format", "json");
