@@ -55,6 +55,7 @@ public static class FloatImport
         {
             if (!arrays.TryGetValue(name, out var a)) { problems.Add($"'{name}' is missing (expected [{string.Join(", ", shape)}])"); return null; }
             if (!a.Shape.SequenceEqual(shape)) { problems.Add($"'{name}' is {a.ShapeText}, expected [{string.Join(", ", shape)}]"); return null; }
+            if (Array.FindIndex(a.Values, v => !double.IsFinite(v)) is int bad and >= 0) { problems.Add($"'{name}' holds {a.Values[bad]} at index {bad}"); return null; }
             return a;
         }
 
@@ -72,7 +73,12 @@ public static class FloatImport
                 sbyte low = weightType == WeightType.Bipolar ? (sbyte)-1 : (sbyte)0;
                 var p = layer.Params with { Weights = EquatableArray<sbyte>.TakeOwnership(w.Values.Select(v => v >= 0 ? (sbyte)1 : low).ToArray()) };
                 if (hasBias)
-                    p = p with { Bias = EquatableArray<int>.TakeOwnership(b.Values.Select(v => checked((int)Math.Round(v, MidpointRounding.AwayFromZero))).ToArray()) };
+                {
+                    var rounded = b.Values.Select(v => Math.Round(v, MidpointRounding.AwayFromZero)).ToArray();
+                    if (Array.FindIndex(rounded, v => !(v >= int.MinValue && v <= int.MaxValue)) is int bad and >= 0)
+                        problems.Add($"'{layer.Name}.bias' of channel {bad} is {b.Values[bad]}, beyond an int32 bias");
+                    else p = p with { Bias = EquatableArray<int>.TakeOwnership(rounded.Select(v => (int)v).ToArray()) };
+                }
                 else if (b.Values.Any(v => v != 0))
                     offsets[layer.Output.Name] = b.Values;
                 replacements[layer.Name] = p;

@@ -45,6 +45,10 @@ public static partial class Npz
         {
             throw new BnnHdlException($"{shown}: not an .npz archive ({e.Message})");
         }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new BnnHdlException($"{shown}: an array header NumPy does not write ({e.Message})");
+        }
         catch (IOException e)
         {
             throw new BnnHdlException($"{shown}: cannot read it ({e.Message})");

@@ -145,8 +145,9 @@ public sealed class FloatImportTests
         arrays.Remove("c.weight");
         arrays["t.levels"] = new NpzArray([2, 2], new double[4]);
         arrays["raw.bias"] = new NpzArray([2], [0.5, 0]);
+        arrays["t.running_var"] = new NpzArray([2], [1, double.NaN]);
         var e = Assert.Throws<BnnHdlException>(() => FloatImport.Import(g, arrays, "w.npz"));
-        Assert.Equal("w.npz: 'c.weight' is missing (expected [2, 4, 1, 1]); 't.levels' is [2, 2], expected [2, 3]; "
+        Assert.Equal("w.npz: 'c.weight' is missing (expected [2, 4, 1, 1]); 't.running_var' holds NaN at index 1; 't.levels' is [2, 2], expected [2, 3]; "
             + "output 'raw' carries a float bias no threshold absorbs: give it zero bias or an integer bias", e.Message);
     }
 
