@@ -386,15 +386,19 @@ module bnn_engine #(
   wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + (FM_AW'(f_sx_step) << pos_m);
   // Broadcast element channel: the next lane, wrapping into the next block (bc_cb_step words on)
   // (the lowering makes bc_lane0 < S, so no division is needed).
+  // With G = 2^seg_log2 segments a position group is G columns: the channel lane moves G
+  // lanes (the lowering keeps bc_lane0 a multiple of G, so a group never crosses a block), or
+  // the word G element steps.
   wire             per_tap     = f_bc_per_tap != 0;
-  wire             pos_wrap    = {1'b0, bc_pos_lane} == (LNW+1)'(S - 1);
-  wire [LNW-1:0]   pos_lane_nx = pos_wrap ? {LNW{1'b0}} : bc_pos_lane + 1'b1;
+  wire [LNW:0]     pos_lane_g  = {1'b0, bc_pos_lane} + ((LNW+1)'(1) << f_seg_log2);
+  wire             pos_wrap    = pos_lane_g == (LNW+1)'(S);
+  wire [LNW-1:0]   pos_lane_nx = pos_wrap ? {LNW{1'b0}} : pos_lane_g[LNW-1:0];
   wire [FM_AW-1:0] pos_off_nx  = pos_wrap ? bc_pos_off + FM_AW'(f_bc_cb_step) : bc_pos_off;
   wire             tap_wrap    = {1'b0, bc_lane} == (LNW+1)'(S - 1);
   wire [LNW-1:0]   tap_lane_nx = tap_wrap ? {LNW{1'b0}} : bc_lane + 1'b1;
   wire [FM_AW-1:0] tap_off_nx  = tap_wrap ? bc_off + FM_AW'(f_bc_cb_step) : bc_off;
   wire [FM_AW-1:0] nx_bc_word  = new_tile ? FM_AW'(f_bc_base)
-                               : (per_tap ? bc_pos_word + FM_AW'(f_bc_word_step) : bc_pos_word);
+                               : (per_tap ? bc_pos_word + (FM_AW'(f_bc_word_step) << f_seg_log2) : bc_pos_word);
   wire [LNW-1:0]   nx_bc_lane  = new_tile ? LNW'(f_bc_lane0) : (per_tap ? bc_pos_lane : pos_lane_nx);
   wire [FM_AW-1:0] nx_bc_off   = new_tile ? {FM_AW{1'b0}} : (per_tap ? bc_pos_off : pos_off_nx);
 
@@ -683,6 +687,14 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // What each segment reads: its input word (act vectors), residual word and output word.
   localparam integer FBS = S << $clog2(FB);
+  // Word idx of an access (0 past its FB words).
+  function [S-1:0] access_word(input [FBS-1:0] words, input [WIW-1:0] idx);
+    integer k;
+    begin
+      access_word = {S{1'b0}};
+      for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) access_word = words[lane_offset(k, S) +: S];
+    end
+  endfunction
   wire [FBS-1:0] a_words = fm_a_rdata;
   wire [S-1:0]   act, run_taps;
   wire [lane_offset(PEGS, S)-1:0]   acts;       // each PE group's act vector
@@ -726,7 +738,7 @@ module bnn_engine #(
       wire [AW-1:0] corr_next_unused;
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
         .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(acts[lane_offset(q, S) +: S]), .wgt({S{1'b1}}),
-        .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs[lane_offset(q, SA) +: SA]));
+        .bcast(1'b0), .bvals({SEGS{1'b0}}), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs[lane_offset(q, SA) +: SA]));
     end
   endgenerate
   wire act_unused = ^act;   // group 0's act is acts[S-1:0]
@@ -743,16 +755,37 @@ module bnn_engine #(
   // Max pooling restarts the PE sums at every tap (a tap's value is its planes' sum).
   wire pe_first  = pool_max ? d_tap_first : d_first;
 
-  // Broadcast element: its planes arrive one per cycle before the tap's beats (lane d_blane
-  // of the word); bsum = sum of the elements over the taps, shared by all PEs.
-  reg  [BW-1:0] bval;
-  reg  [AW-1:0] bsum;
-  wire          bbit = |(a_words[S-1:0] & ({{(S-1){1'b0}}, 1'b1} << d_blane));
-  always @(posedge clk) begin
-    if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
-    if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
-  end
-  wire [XW-1:0] bcorr_term = (f_bcorr != 0) ? XW'(bsum) << f_sbc : {XW{1'b0}};
+  // Broadcast elements, one per segment g (column m + g): their planes arrive one per cycle
+  // before the tap's beats, from lane d_blane + g of the access's first word (bc_per_tap = 0:
+  // the G columns are neighbouring channels of one word) or lane d_blane of its word
+  // g x bc_word_step (bc_per_tap = 1: neighbouring positions); bsum_g = sum of segment g's
+  // elements over the taps, shared by all PEs.
+  localparam integer SBW = lane_offset(SEGS, BW);
+  localparam integer SXW = lane_offset(SEGS, XW);
+  wire [SBW-1:0] bvals;
+  wire [SXW-1:0] bcorr_terms;
+  generate
+    for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_bc
+      // The element word's index in the access: g x bc_word_step, by repeated addition.
+      wire [WIW-1:0] idx;
+      if (sg == 0) begin : g_first
+        assign idx = {WIW{1'b0}};
+      end else begin : g_next
+        assign idx = g_bc[sg - 1].idx + WIW'(f_bc_word_step);
+      end
+      wire [S-1:0]   eword = per_tap ? access_word(a_words, idx) : a_words[S-1:0];
+      wire [LNW-1:0] elane = per_tap ? d_blane : d_blane + LNW'(sg);
+      wire           bbit  = |(eword & ({{(S-1){1'b0}}, 1'b1} << elane));
+      reg  [BW-1:0]  bval;
+      reg  [AW-1:0]  bsum;
+      always @(posedge clk) begin
+        if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
+        if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
+      end
+      assign bvals[lane_offset(sg, BW) +: BW] = bval;
+      assign bcorr_terms[lane_offset(sg, XW) +: XW] = (f_bcorr != 0) ? XW'(bsum) << f_sbc : {XW{1'b0}};
+    end
+  endgenerate
   // inside_count (sum pooling of a padded B input): the correction is the number of the
   // window's inside taps, counted once per tap and shared by all PEs.
   reg  [AW-1:0] n_inside;
@@ -797,14 +830,14 @@ module bnn_engine #(
       wire [S-1:0]  wgt = ones ? own_lanes : wm_rdata[lane_offset(i, S) +: S];
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
         .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
-        .act(pe_act), .wgt(wgt), .bcast(bcast), .bval(bval), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
+        .act(pe_act), .wgt(wgt), .bcast(bcast), .bvals(bvals), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
       assign pe_sums[lane_offset(i, SA) +: SA] = sums;
 
       // Lane mode: this PE's own correction (one per segment), from its input lane only.
       wire [AW-1:0] own_next_unused;
       bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_own (
         .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane),
-        .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bval(1'b0), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
+        .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bvals({SEGS{1'b0}}), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
       assign pe_own_sums[lane_offset(i, SA) +: SA] = own_sums;
       wire [AW-1:0] own_corr = own_sums[AW-1:0];
       wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
@@ -841,12 +874,12 @@ module bnn_engine #(
     .PAW(PAW), .PXW(PXW), .NTW(PM_N_THR_W), .SCW(PM_SC_W), .SKW(PM_SK_W), .SAW(PM_SA_W), .SBW(PM_SB_W),
     .RPW(PM_RES_K_W), .XIW(XIW), .QIW(QIW), .OPW(OPW), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS),
     .FB(FB), .FBS(FBS), .WRW(WRW), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W), .XGW(XGW),
-    .L0W(TT_LANE0_W), .R0W(TT_RES_LANE0_W), .XCW(PM_XCP_LOG2_W), .SA(SA), .PSA(lane_offset(P, SA)),
+    .L0W(TT_LANE0_W), .R0W(TT_RES_LANE0_W), .XCW(PM_XCP_LOG2_W), .SA(SA), .SX(SXW), .PSA(lane_offset(P, SA)),
     .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW))
   ) u_wb_slots (
     .clk(clk), .form(wb_form), .res_step(wb_state == WB_RES), .add(wb_state == WB_ADD), .pool_max(pool_max),
     .pe_sums(pe_sums), .own_sums(pe_own_sums), .grp_corrs(pe_grp_corrs), .lane_mode(lane_mode),
-    .corr_on(f_corr != 0), .sk(f_sk), .corr_terms0(corr_terms0), .tap_maxes(tap_maxes), .bcorr_term(bcorr_term),
+    .corr_on(f_corr != 0), .sk(f_sk), .corr_terms0(corr_terms0), .tap_maxes(tap_maxes), .bcorr_terms(bcorr_terms),
     .sc(f_sc), .tm_word(tm_rdata), .n_thr(f_n_thr), .rvalid(d_rvalid), .rplane(d_rplane),
     .res_words(res_words), .res_lane0(f_res_lane0), .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate),
     .sa(f_sa), .sb(f_sb), .op(OPW'(op)), .out_raw(f_out_raw != 0), .xcp_log2(f_xcp_log2),

@@ -6,7 +6,8 @@
 // shared by all PEs and the weight-only terms are folded into the bias), counts the ones
 // and accumulates the count shifted by the activation bit-plane (subtracted on the sign
 // plane of a signed input). In a broadcast beat (act x act product) the PE's single lane
-// gates the broadcast element instead: the term is bval when its AND is 1, else 0.
+// gates the broadcast element instead: the term is bval when its AND is 1, else 0; with
+// segments each accumulator g has its own element (column x + g) and its own run's lane.
 //
 // Segments (docs/engine.md "Segments"): with 2^seg_m segments the S lanes are 2^seg_m runs
 // of S >> seg_m lanes, run g belonging to output position x + g, and accumulator g sums
@@ -29,7 +30,7 @@ module bnn_pe #(
   input  wire [S-1:0]            act,
   input  wire [S-1:0]            wgt,
   input  wire                    bcast,
-  input  wire [BW-1:0]           bval,
+  input  wire [(BW << SL2)-1:0]  bvals,  // segment g's broadcast element at bits [g x BW +: BW]
   input  wire [SMW-1:0]          seg_m,  // log2 of this beat's segments (0: one sum)
   output wire [AW-1:0]           next,   // the value accumulator 0 takes this cycle
   output wire [(AW << SL2)-1:0]  sums    // accumulator g at bits [g x AW +: AW]
@@ -89,16 +90,17 @@ module bnn_pe #(
       end
       wire [CW-1:0] count = any_slot(slots);
 
+      // A broadcast beat's term is segment g's element where the count is not 0.
+      wire [BW-1:0] bval  = bvals[times(g, BW) +: BW];
+      wire [VW-1:0] value = bcast ? ((count != {CW{1'b0}}) ? VW'(bval) : {VW{1'b0}}) : VW'(count);
       if (g == 0) begin : g_first
-        // Only one-sum beats broadcast: the term is bval where the count is not 0.
-        wire [VW-1:0] value = bcast ? ((count != {CW{1'b0}}) ? VW'(bval) : {VW{1'b0}}) : VW'(count);
         bnn_accum #(.CW(VW), .AW(AW), .PW(PW)) u_accum (
           .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(value),
           .next(next), .acc(sums[AW-1:0]));
       end else begin : g_other
         wire [AW-1:0] next_unused;
-        bnn_accum #(.CW(CW), .AW(AW), .PW(PW)) u_accum (
-          .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(count),
+        bnn_accum #(.CW(VW), .AW(AW), .PW(PW)) u_accum (
+          .clk(clk), .en(en), .first(first), .neg(neg), .plane(plane), .count(value),
           .next(next_unused), .acc(sums[times(g, AW) +: AW]));
       end
     end

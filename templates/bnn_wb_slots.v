@@ -45,6 +45,7 @@ module bnn_wb_slots #(
   parameter integer R0W   = 3,
   parameter integer XCW   = 2,
   parameter integer SA    = 16,   // SEGS x AW
+  parameter integer SX    = 16,   // SEGS x XW
   parameter integer PSA   = 64,   // P x SA
   parameter integer SS    = 8,    // SLOTS x S
   parameter integer SI    = 4     // SLOTS x WIW
@@ -62,7 +63,7 @@ module bnn_wb_slots #(
   input  wire [SKW-1:0]  sk,
   input  wire [PXW-1:0]  corr_terms0, // segment 0's per-PE (corr << SK)
   input  wire [PAW-1:0]  tap_maxes,   // PE i's maximum over the taps (max pooling)
-  input  wire [XW-1:0]   bcorr_term,
+  input  wire [SX-1:0]   bcorr_terms, // segment g's (bsum << SB) at bits [g x XW +: XW] (act x act products)
   input  wire [SCW-1:0]  sc,
   input  wire [TMW-1:0]  tm_word,     // the tile's threshold-memory word
   input  wire [NTW-1:0]  n_thr,
@@ -195,7 +196,7 @@ module bnn_wb_slots #(
       ) u_wb (
         .clk(clk), .form(form), .res_step(res_step), .add(add),
         .pool_max(pool_max), .cross_sums(cross_sums), .tap_maxes(g == 0 ? tap_maxes : {PAW{1'b0}}),
-        .corr_terms(corr_terms), .bcorr_term(bcorr_term), .sc(sc), .tm_word(tm_word), .n_thr(n_thr),
+        .corr_terms(corr_terms), .bcorr_term(bcorr_terms[lane_offset(g, XW) +: XW]), .sc(sc), .tm_word(tm_word), .n_thr(n_thr),
         .rvalid(rvalid), .rplane(rplane), .res_bits(res_bits),
         .res_neg(res_neg), .res_bip(res_bip), .ew_gate(ew_gate), .sa(sa), .sb(sb), .op(op),
         .out_raw(out_raw), .xcp_mode(2'(xcp_log2)), .out_bits(out_bits));

@@ -77,7 +77,11 @@ public static class Schedule
                     wb += layer.Dot.AllOnes ? 0 : descriptor.WeightWordsPerBlock * tile.Ncb;
                     tb++; // one threshold-memory word per tile: the biases and every threshold
                 }
-                if (bcRegion is not null) descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
+                if (bcRegion is not null)
+                {
+                    descriptor = WithBroadcast(descriptor, layer.Dot.Broadcast!, bcRegion, config.S);
+                    descriptor = descriptor with { SegLog2 = Segmentation.ProductLog2(descriptor, part, outRegion, resRegion, config) };
+                }
                 parts.Add(new ScheduledPart(descriptor, tiles.ToEquatableArray()));
                 tileBase += tiles.Count;
             }

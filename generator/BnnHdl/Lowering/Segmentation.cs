@@ -13,8 +13,9 @@ namespace BnnHdl.Lowering;
 /// pools, copies) takes the largest G: PE i finds its channel in every segment's word and
 /// uses the first lane of run g for position x + g, so any channel range fits; or, with the
 /// window (docs/engine.md "Window"), lanes t &lt; KW of run g for the KW taps of a window row,
-/// one beat per row and plane. Max pooling, padded B sums and act x act products keep one
-/// position and one tap per beat.
+/// one beat per row and plane. Act x act products (<see cref="ProductLog2"/>) compute G columns
+/// per beat: every segment reads the tap's one word, each has its own broadcast element. Max
+/// pooling and padded B sums keep one position and one tap per beat.
 /// </summary>
 public static class Segmentation
 {
@@ -52,6 +53,29 @@ public static class Segmentation
         // Beats per row of output: ceil(OW / G) groups of KH K (window) or KH KW K beats.
         long Cost(Choice c) => (part.Out.W + (1 << c.Log2) - 1 >> c.Log2) * (c.Window ? 1L : kw);
         return Cost(window) < Cost(plain) ? window : plain;
+    }
+
+    /// <summary>
+    /// An act x act product's log2 G (docs/engine.md "Activation x activation products"), from
+    /// its descriptor with the broadcast fields written: the largest G the accesses allow. Every
+    /// segment reads the tap's word (the window never moves), so only the elements and the
+    /// write-back decide: G columns' elements are G neighbouring lanes of one word
+    /// (bc_per_tap = 0: bc_lane0 a multiple of G keeps a group inside its block) or G words
+    /// bc_word_step apart (bc_per_tap = 1) of one access; the G outputs' words (and residual
+    /// words) fit an access too. A group's columns move the element G lanes or G words on,
+    /// which is exact across rows when G divides the row (or there is one row).
+    /// </summary>
+    public static int ProductLog2(LayerDescriptor d, DotPart part, FmRegion outR, FmRegion? resR, EngineConfig config)
+    {
+        if (part.Out.Sx != 1 || d.OutXStep != outR.Planes) return 0;
+        int resWords = resR is null ? 0 : resR.Planes;
+        bool Allows(int g) => g <= config.Segments && g <= config.S && g / 2 < d.Ow
+            && (d.Oh == 1 || d.Ow % g == 0)
+            && Fits(g, outR.Planes, config) && Fits(g, resWords, config)
+            && (d.BcPerTap == 1 ? Fits(g, d.BcWordStep, config) : d.BcLane0 % g == 0);
+        int log2 = 0;
+        while (Allows(2 << log2)) log2++;
+        return log2;
     }
 
     /// <summary>

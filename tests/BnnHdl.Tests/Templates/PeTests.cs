@@ -8,8 +8,9 @@ namespace BnnHdl.Tests.Templates;
 /// bnn_pe (AND + popcount + shift-by-plane accumulate) and bnn_accum (AW >= CW) on their own: lint-clean,
 /// and in Icarus every accumulator value equals the C# model of
 /// sum = (first ? 0 : sum) +/- (term &lt;&lt; plane) mod 2^AW (term = popcount(act AND wgt), or in a
-/// broadcast beat bval where that count is not 0; subtracted on a sign plane), held when not enabled;
-/// with segments, accumulator g sums run g of the 2^seg_m runs of S >> seg_m lanes alone.
+/// broadcast beat accumulator g's own element bval_g where its count is not 0; subtracted on a sign
+/// plane), held when not enabled; with segments, accumulator g sums run g of the 2^seg_m runs of
+/// S >> seg_m lanes alone.
 /// </summary>
 public sealed class PeTests
 {
@@ -55,27 +56,29 @@ public sealed class PeTests
             bool en = k == 0 || r.Next(0, 9) > 0;          // the first step starts an output
             bool first = k == 0 || r.Next(0, 7) == 0;
             bool neg = r.Next(0, 4) == 0;                  // a sign plane subtracts
-            // The segment mode stays for a whole output (as in a layer); broadcasts only without segments.
+            // The segment mode stays for a whole output (as in a layer).
             if (first) mode = (int)r.Next(0, Math.Min(levels, (1 << smw) - 1));
-            bool bcast = mode == 0 && r.Next(0, 3) == 0;   // a broadcast beat: bval where the AND is 1
-            int bval = (int)r.Next(0, (1 << bw) - 1);
+            bool bcast = r.Next(0, 3) == 0;   // a broadcast beat: bval_g where run g's AND is 1
+            var bvals = Enumerable.Range(0, segs).Select(_ => (int)r.Next(0, (1 << bw) - 1)).ToArray();
+            var packed = BigInteger.Zero;
+            for (int g = segs - 1; g >= 0; g--) packed = packed << bw | bvals[g];
             int plane = (int)r.Next(0, (1 << pw) - 1);
             var act = RandomBits(r, s);
             var wgt = RandomBits(r, s);
             var flags = (((en ? 1 : 0) << 3) | ((first ? 1 : 0) << 2) | ((neg ? 1 : 0) << 1) | (bcast ? 1 : 0));
-            steps.Add(((((((new BigInteger(flags) << smw | mode) << bw | bval) << pw | plane) << s | act) << s) | wgt));
+            steps.Add(((((((new BigInteger(flags) << smw | mode) << (bw * segs) | packed) << pw | plane) << s | act) << s) | wgt));
             int run = s >> mode;
             for (int g = 0; g < segs; g++)
             {
                 int count = g < 1 << mode ? PopCount(((act & wgt) >> (g * run)) & (BigInteger.One << run) - 1) : 0;
-                BigInteger term = new BigInteger(bcast ? (count != 0 ? bval : 0) : count) << plane;
+                BigInteger term = new BigInteger(bcast ? (count != 0 ? bvals[g] : 0) : count) << plane;
                 if (en) sums[g] = (((first ? 0 : sums[g]) + (neg ? -term : term)) % modulus + modulus) % modulus;
             }
             expected.Add(string.Join(" ", sums.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
         var lines = Simulate("tb_pe.v", ["bnn_pe.v", "bnn_popcount.v", "bnn_accum.v"],
             [("S", S(s)), ("AW", S(aw)), ("PW", S(pw)), ("BW", S(bw)), ("SEGS", S(segs)), ("SMW", S(smw)), ("COUNT", S(steps.Count))],
-            new Dictionary<string, string> { ["steps.memh"] = Memh(steps, 4 + smw + bw + pw + s + s) });
+            new Dictionary<string, string> { ["steps.memh"] = Memh(steps, 4 + smw + bw * segs + pw + s + s) });
         Assert.Equal(expected, lines);
     }
 }
