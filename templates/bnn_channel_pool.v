@@ -14,12 +14,11 @@ module bnn_channel_pool #(
   input  wire [QALL-1:0] q_all,   // PE i at bits [i x QW +: QW]
   output wire [QALL-1:0] pooled   // stored lane i at bits [i x QW +: QW]
 );
-  // Bit offset of lane `lane` (lane x QW) by repeated addition: an elaboration-time constant.
+  // lane x QW at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer at(input integer lane);
-    integer k;
     begin
-      at = 0;
-      for (k = 0; k < lane; k = k + 1) at = at + QW;
+      at = lane * QW;
     end
   endfunction
 

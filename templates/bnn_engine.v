@@ -91,12 +91,13 @@ module bnn_engine #(
 );
   `include "bnn_params.vh"
 
-  // pe / width (the PE group of PE pe), by repeated subtraction (no divider).
+  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
+  // a loop of constant bound, which Verilator unrolls and folds).
   function integer group_of(input integer pe, input integer width);
-    integer rest;
+    integer k;
     begin
       group_of = 0;
-      for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
+      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
     end
   endfunction
   // v x n for a constant n: v shifted by each set bit of n, added (no multiplier).
@@ -107,13 +108,11 @@ module bnn_engine #(
       for (b = 0; b < 31; b = b + 1) if (((n >> b) & 1) != 0) times_const = times_const + (v << b);
     end
   endfunction
-  // Bit offset of lane `lane` of a word made of `width`-bit lanes (lane x width), by
-  // repeated addition: an elaboration-time constant, so the RTL holds no multiplier.
+  // lane x width at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer lane_offset(input integer lane, input integer width);
-    integer k;
     begin
-      lane_offset = 0;
-      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+      lane_offset = lane * width;
     end
   endfunction
 
@@ -766,7 +765,7 @@ module bnn_engine #(
   wire [SXW-1:0] bcorr_terms;
   generate
     for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_bc
-      // The element word's index in the access: g x bc_word_step, by repeated addition.
+      // The element word's index in the access: g x bc_word_step, one adder per segment.
       wire [WIW-1:0] idx;
       if (sg == 0) begin : g_first
         assign idx = {WIW{1'b0}};

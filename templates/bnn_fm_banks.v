@@ -24,23 +24,22 @@ module bnn_fm_banks #(
   input  wire                               clk,
   input  wire [ABITS-1:0]                   a_addr,
   input  wire [ABITS-1:0]                   a_stride, // words from word i to word i + 1 of port A's access
-  output reg  [(DW << $clog2(BANKS))-1:0]   a_rdata,  // word i = mem[a_addr + i x a_stride] of the previous cycle
+  output wire [(DW << $clog2(BANKS))-1:0]   a_rdata,  // word i = mem[a_addr + i x a_stride] of the previous cycle
   input  wire [ABITS-1:0]                   b_addr,
   input  wire [ABITS-1:0]                   b_stride, // the same for port B (reads and writes)
   input  wire                               we,
   input  wire [BANKS-1:0]                   wen,      // word i is written iff we & wen[i]
   input  wire [(DW << $clog2(BANKS))-1:0]   wdata,    // word i at bits [i x DW +: DW], as in both rdata
   input  wire [DW-1:0]                      wmask,    // per-bit, the same for every written word
-  output reg  [(DW << $clog2(BANKS))-1:0]   b_rdata   // word i = mem[b_addr + i x b_stride] of the previous cycle (old word)
+  output wire [(DW << $clog2(BANKS))-1:0]   b_rdata   // word i = mem[b_addr + i x b_stride] of the previous cycle (old word)
 );
   reg [DW-1:0] mem [0:DEPTH-1];
 
-  // Bit offset of word `w` (w x DW) by repeated addition.
+  // w x DW at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer at(input integer w);
-    integer k;
     begin
-      at = 0;
-      for (k = 0; k < w; k = k + 1) at = at + DW;
+      at = w * DW;
     end
   endfunction
 
@@ -50,12 +49,18 @@ module bnn_fm_banks #(
     if (INIT != "") $readmemh(INIT, mem);
   end
 
-  // i x st by repeated addition (no multiplier), modulo 2^ABITS.
+  // i x st for a constant i: st shifted by each set bit of i (all 32 of them), added (no multiplier),
+  // modulo 2^ABITS.
   function [ABITS-1:0] times(input [ABITS-1:0] st, input integer i);
-    integer c;
     begin
-      times = {ABITS{1'b0}};
-      for (c = 0; c < i; c = c + 1) times = times + st;
+      times = (i[0] ? st : {ABITS{1'b0}}) + (i[1] ? st << 1 : {ABITS{1'b0}}) + (i[2] ? st << 2 : {ABITS{1'b0}}) + (i[3] ? st << 3 : {ABITS{1'b0}})
+        + (i[4] ? st << 4 : {ABITS{1'b0}}) + (i[5] ? st << 5 : {ABITS{1'b0}}) + (i[6] ? st << 6 : {ABITS{1'b0}}) + (i[7] ? st << 7 : {ABITS{1'b0}})
+        + (i[8] ? st << 8 : {ABITS{1'b0}}) + (i[9] ? st << 9 : {ABITS{1'b0}}) + (i[10] ? st << 10 : {ABITS{1'b0}}) + (i[11] ? st << 11 : {ABITS{1'b0}})
+        + (i[12] ? st << 12 : {ABITS{1'b0}}) + (i[13] ? st << 13 : {ABITS{1'b0}}) + (i[14] ? st << 14 : {ABITS{1'b0}}) + (i[15] ? st << 15 : {ABITS{1'b0}})
+        + (i[16] ? st << 16 : {ABITS{1'b0}}) + (i[17] ? st << 17 : {ABITS{1'b0}}) + (i[18] ? st << 18 : {ABITS{1'b0}}) + (i[19] ? st << 19 : {ABITS{1'b0}})
+        + (i[20] ? st << 20 : {ABITS{1'b0}}) + (i[21] ? st << 21 : {ABITS{1'b0}}) + (i[22] ? st << 22 : {ABITS{1'b0}}) + (i[23] ? st << 23 : {ABITS{1'b0}})
+        + (i[24] ? st << 24 : {ABITS{1'b0}}) + (i[25] ? st << 25 : {ABITS{1'b0}}) + (i[26] ? st << 26 : {ABITS{1'b0}}) + (i[27] ? st << 27 : {ABITS{1'b0}})
+        + (i[28] ? st << 28 : {ABITS{1'b0}}) + (i[29] ? st << 29 : {ABITS{1'b0}}) + (i[30] ? st << 30 : {ABITS{1'b0}}) + (i[31] ? st << 31 : {ABITS{1'b0}});
     end
   endfunction
 
@@ -74,12 +79,21 @@ module bnn_fm_banks #(
     end
   endgenerate
 
+  // The writes in one loop (Verilator unrolls it: no call in its body), the reads per word.
   integer i;
   always @(posedge clk)
-    for (i = 0; i < BANKS; i = i + 1) begin
+    for (i = 0; i < BANKS; i = i + 1)
       if (we && wen[i] && b_word[i] < DEPTH)
         mem[b_word[i][ABITS-1:0]] <= (mem[b_word[i][ABITS-1:0]] & ~wmask) | (wd[i] & wmask);
-      b_rdata[at(i) +: DW] <= b_word[i] < DEPTH ? mem[b_word[i][ABITS-1:0]] : {DW{1'b0}};
-      a_rdata[at(i) +: DW] <= a_word[i] < DEPTH ? mem[a_word[i][ABITS-1:0]] : {DW{1'b0}};
+  generate
+    for (g = 0; g < BANKS; g = g + 1) begin : g_read
+      reg [DW-1:0] a_q, b_q;
+      always @(posedge clk) begin
+        b_q <= b_word[g] < DEPTH ? mem[b_word[g][ABITS-1:0]] : {DW{1'b0}};
+        a_q <= a_word[g] < DEPTH ? mem[a_word[g][ABITS-1:0]] : {DW{1'b0}};
+      end
+      assign a_rdata[at(g) +: DW] = a_q;
+      assign b_rdata[at(g) +: DW] = b_q;
     end
+  endgenerate
 endmodule

@@ -14,7 +14,7 @@
 //   run g carries position g + t, the window row's tap t of segment g. run_taps marks those
 //   lanes (the lane-mode weights). Without segments or window PE i's lane is lane_lo + i of
 //   the one word.
-// Every j x k is a repeated addition of the field value (no multiplier).
+// Every j x k is a shift-and-add of the field value over the bits of the constant j (no multiplier).
 module bnn_seg_input #(
   parameter integer P    = 4,    // PEs
   parameter integer S    = 8,    // lanes
@@ -60,20 +60,24 @@ module bnn_seg_input #(
   localparam integer PL2 = $clog2(PEGS);
   localparam integer RJ  = FB < SLOTS ? FB : SLOTS;   // access positions a dense run can read
 
-  // Bit offset of lane `lane` of `width`-bit lanes, by repeated addition (no multiplier).
+  // lane x width at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer lane_offset(input integer lane, input integer width);
-    integer k;
     begin
-      lane_offset = 0;
-      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+      lane_offset = lane * width;
     end
   endfunction
-  // n x k for a constant n by repeated addition of the field value k.
+  // n x k for a constant n: the field value k shifted by each set bit of n (all 32 of them), added.
   function [WIW-1:0] times_k(input [WIW-1:0] k, input integer n);
-    integer c;
     begin
-      times_k = {WIW{1'b0}};
-      for (c = 0; c < n; c = c + 1) times_k = times_k + k;
+      times_k = (n[0] ? k : {WIW{1'b0}}) + (n[1] ? k << 1 : {WIW{1'b0}}) + (n[2] ? k << 2 : {WIW{1'b0}}) + (n[3] ? k << 3 : {WIW{1'b0}})
+        + (n[4] ? k << 4 : {WIW{1'b0}}) + (n[5] ? k << 5 : {WIW{1'b0}}) + (n[6] ? k << 6 : {WIW{1'b0}}) + (n[7] ? k << 7 : {WIW{1'b0}})
+        + (n[8] ? k << 8 : {WIW{1'b0}}) + (n[9] ? k << 9 : {WIW{1'b0}}) + (n[10] ? k << 10 : {WIW{1'b0}}) + (n[11] ? k << 11 : {WIW{1'b0}})
+        + (n[12] ? k << 12 : {WIW{1'b0}}) + (n[13] ? k << 13 : {WIW{1'b0}}) + (n[14] ? k << 14 : {WIW{1'b0}}) + (n[15] ? k << 15 : {WIW{1'b0}})
+        + (n[16] ? k << 16 : {WIW{1'b0}}) + (n[17] ? k << 17 : {WIW{1'b0}}) + (n[18] ? k << 18 : {WIW{1'b0}}) + (n[19] ? k << 19 : {WIW{1'b0}})
+        + (n[20] ? k << 20 : {WIW{1'b0}}) + (n[21] ? k << 21 : {WIW{1'b0}}) + (n[22] ? k << 22 : {WIW{1'b0}}) + (n[23] ? k << 23 : {WIW{1'b0}})
+        + (n[24] ? k << 24 : {WIW{1'b0}}) + (n[25] ? k << 25 : {WIW{1'b0}}) + (n[26] ? k << 26 : {WIW{1'b0}}) + (n[27] ? k << 27 : {WIW{1'b0}})
+        + (n[28] ? k << 28 : {WIW{1'b0}}) + (n[29] ? k << 29 : {WIW{1'b0}}) + (n[30] ? k << 30 : {WIW{1'b0}}) + (n[31] ? k << 31 : {WIW{1'b0}});
     end
   endfunction
   // Word idx of an access (0 past its FB words).
@@ -84,12 +88,13 @@ module bnn_seg_input #(
       for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
     end
   endfunction
-  // pe / width (the PE group of PE pe), by repeated subtraction (no divider).
+  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
+  // a loop of constant bound, which Verilator unrolls and folds).
   function integer group_of(input integer pe, input integer width);
-    integer rest;
+    integer k;
     begin
       group_of = 0;
-      for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
+      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
     end
   endfunction
   // The vector of PE-group mode peg_m among the PL2 + 1 modes' vectors.

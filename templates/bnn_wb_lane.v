@@ -45,12 +45,11 @@ module bnn_wb_lane #(
   output wire [QW-1:0]  q,
   output wire           raw_bit
 );
-  // Bit offset of value `slot` of TW-bit values, by repeated addition (no multiplier).
+  // slot x TW at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer at(input integer slot);
-    integer k;
     begin
-      at = 0;
-      for (k = 0; k < slot; k = k + 1) at = at + TW;
+      at = slot * TW;
     end
   endfunction
 

@@ -51,12 +51,11 @@ module bnn_wb_segment #(
   input  wire [1:0]      xcp_mode,    // cross-channel pooling: 0 none, 1 pairs, 2 fours
   output wire [P-1:0]    out_bits     // bit op of each stored lane's value
 );
-  // Bit offset of lane `lane` of `width`-bit lanes, by repeated addition (no multiplier).
+  // lane x width at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer lane_offset(input integer lane, input integer width);
-    integer k;
     begin
-      lane_offset = 0;
-      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+      lane_offset = lane * width;
     end
   endfunction
 

@@ -8,7 +8,7 @@
 // from lane res_lane0 + i - q P/Q of that slot's residual word, and the group's lanes (its
 // stored lanes (q P/Q) >> xcp_log2 .. when pooled) go to that slot's output word. The result
 // is one access's write: {word enables, data}, every word belonging to at most one slot.
-// Every product is a repeated addition or a constant shift (no multiplier).
+// Every product is a shift-and-add over a constant's bits or a constant shift (no multiplier).
 module bnn_wb_slots #(
   parameter integer P     = 4,    // PEs
   parameter integer S     = 8,    // lanes
@@ -90,20 +90,20 @@ module bnn_wb_slots #(
   localparam integer SL2 = $clog2(SEGS);
   localparam integer PL2 = $clog2(PEGS);
 
-  // Bit offset of lane `lane` of `width`-bit lanes, by repeated addition (no multiplier).
+  // lane x width at elaboration: every call has constant arguments (a bit offset or a
+  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer lane_offset(input integer lane, input integer width);
-    integer k;
     begin
-      lane_offset = 0;
-      for (k = 0; k < lane; k = k + 1) lane_offset = lane_offset + width;
+      lane_offset = lane * width;
     end
   endfunction
-  // pe / width (the PE group of PE pe), by repeated subtraction (no divider).
+  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
+  // a loop of constant bound, which Verilator unrolls and folds).
   function integer group_of(input integer pe, input integer width);
-    integer rest;
+    integer k;
     begin
       group_of = 0;
-      for (rest = pe; rest >= width; rest = rest - width) group_of = group_of + 1;
+      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
     end
   endfunction
   // The value of PE-group mode m (or segment mode m) among every mode's values.

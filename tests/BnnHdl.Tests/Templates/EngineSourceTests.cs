@@ -58,6 +58,12 @@ public sealed partial class EngineSourceTests
         Assert.Equal(RtlFields.Tile.Select(f => f.ToUpperInvariant()).Order(), tile.Order());
     }
 
+    /// <summary>
+    /// No source multiplies at run time: the only '*' are the bodies of the constant offset
+    /// functions (`lane_offset = lane * width;`), whose every call has elaboration-time
+    /// arguments (a loop there would stay run-time code in Verilator; RtlEmitterTests checks
+    /// that Yosys finds no multiplier cell in the elaborated design).
+    /// </summary>
     [Fact]
     public void No_verilog_source_multiplies()
     {
@@ -70,7 +76,7 @@ public sealed partial class EngineSourceTests
         {
             var lines = File.ReadAllLines(file);
             for (int i = 0; i < lines.Length; i++)
-                Assert.False(lines[i].Contains('*'), $"{Path.GetFileName(file)}:{i + 1} uses '*': {lines[i].Trim()}");
+                Assert.False(lines[i].Contains('*') && !ConstantOffset().IsMatch(lines[i]), $"{Path.GetFileName(file)}:{i + 1} uses '*': {lines[i].Trim()}");
         }
     }
 
@@ -120,6 +126,9 @@ public sealed partial class EngineSourceTests
 
     [GeneratedRegex(@"\b(PM|TT)_([A-Z0-9_]+?)_LSB\b")]
     private static partial Regex FieldRead();
+
+    [GeneratedRegex(@"^\s*(lane_offset|at|times) = \w+ \* \w+;$")]
+    private static partial Regex ConstantOffset();
 
     [GeneratedRegex(@"^\s*module\s+(\w+)", RegexOptions.Multiline)]
     private static partial Regex ModuleDeclaration();
