@@ -1,9 +1,11 @@
 # bnn-hdl: every target depends on `deps`, so a fresh clone needs no manual step.
 CONFIG ?= Release
 CLI     = dotnet generator/BnnHdl.Cli/bin/$(CONFIG)/net10.0/bnn-hdl.dll
-MODEL  ?= dense-mix
-ENGINE ?= --pe 64 --lanes 64
+MODEL  ?= mscan-t-sparseinst
+ENGINE ?= --pe 64 --lanes 64 --segments 16 --banks 32
 SEED   ?= 1
+# Models with SparseInst heads also decode the RTL's outputs into instances.
+DECODE  = $(if $(findstring sparseinst,$(MODEL)),--decode rtl-out/$(MODEL).instances)
 
 .PHONY: deps build run test bench clean
 
@@ -13,13 +15,14 @@ deps:
 build: deps
 	dotnet build bnn-hdl.sln -c $(CONFIG) --nologo -v q --no-restore
 
-# The main job on the default model: describe it, export its golden set, generate its
-# engine (RTL, images, filelist, core) and co-simulate it in Verilator against the reference.
+# The main job on the default model (MSCAN-T + SparseInst at 3x256x256): export its golden
+# set, generate its engine (RTL, images, filelist, core) and print the engine summary, then
+# co-simulate the whole network in Verilator against the reference (every layer bit for bit
+# and cycle for cycle), decode the RTL's outputs, and end with every layer's verdict.
 run: build
-	$(CLI) describe --model $(MODEL)
 	$(CLI) golden --model $(MODEL) --seed $(SEED) --out golden/$(MODEL)
 	$(CLI) generate --model $(MODEL) --seed $(SEED) $(ENGINE) --out rtl-out/$(MODEL)
-	$(CLI) cosim --model $(MODEL) --seed $(SEED) $(ENGINE) --rtl rtl-out/$(MODEL)
+	$(CLI) cosim --model $(MODEL) --seed $(SEED) $(ENGINE) --rtl rtl-out/$(MODEL) $(DECODE)
 
 test: build
 	CONFIG=$(CONFIG) scripts/test.sh

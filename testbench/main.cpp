@@ -171,6 +171,8 @@ int main(int argc, char** argv) {
         if (top.layer_done) {
             const uint32_t id = top.layer_id;
             std::fprintf(log, "layer %u cycles %u\n", id, static_cast<uint32_t>(top.layer_cycles));
+            std::printf("layer %u\n", id);  // progress for the caller
+            std::fflush(stdout);
             const auto found = regions.find(id);
             if (found == regions.end())
                 return fail(log, "layer " + std::to_string(id) + " is not in " + layersFile);

@@ -92,6 +92,8 @@ module tb_icarus;
   task dump_layer(input integer lid, input integer lcyc);
     begin
       $fdisplay(log_fd, "layer %0d cycles %0d", lid, lcyc);
+      $display("layer %0d", lid);   // progress for the caller
+      $fflush;
       if (lid < 0 || lid >= MAX_LAYERS || !lay_known[lid]) begin
         $display("FAIL: layer %0d is not in %0s", lid, layers_file);
         $fatal(1);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BnnHdl.Cosim;
+using BnnHdl.Decode;
 using BnnHdl.Emit;
 using BnnHdl.Engine;
 using BnnHdl.Lowering;
@@ -39,7 +40,13 @@ public static class CosimCommand
             Description = "Also write a VCD waveform of the run to this file (Verilator builds a traced simulator for it).",
             HelpName = "FILE.vcd",
         };
+        var decode = new Option<DirectoryInfo?>("--decode")
+        {
+            Description = "Also decode the RTL's outputs into instances (summary.json and mask images, as 'bnn-hdl infer' writes them) in this folder (*-sparseinst models).",
+            HelpName = "DIR",
+        };
         command.Options.Add(simulator);
+        command.Options.Add(decode);
         command.Options.Add(rtl);
         command.Options.Add(trace);
         command.SetAction(parsed =>
@@ -47,8 +54,14 @@ public static class CosimCommand
             var config = engine.Config(parsed);
             var kind = parsed.GetValue(simulator) == "icarus" ? SimulatorKind.Icarus : SimulatorKind.Verilator;
             string? rtlOption = parsed.GetValue(rtl)?.ToString();
-            if (rtlOption != null) RtlFolder.Check(rtlOption); // fail on a bad --rtl before the long work
-            var net = run.Prepare(parsed, console, g => Legalize.Check(g, config));
+            if (rtlOption != null) RtlFolder.Check(rtlOption); // fail on a bad --rtl or --decode before the long work
+            string? decodeDir = parsed.GetValue(decode)?.ToString();
+            if (decodeDir != null) InferenceFolder.CheckTarget(decodeDir);
+            var net = run.Prepare(parsed, console, g =>
+            {
+                if (decodeDir != null) SparseInstOutputs.Check(g);
+                Legalize.Check(g, config);
+            });
             string dir = rtlOption ?? Path.Combine("rtl-out", net.Graph.Name);
             var program = LoweringPipeline.Lower(net.Graph, config);
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
@@ -56,10 +69,24 @@ public static class CosimCommand
             string? tracePath = parsed.GetValue(trace)?.ToString();
             // A run that takes twice the predicted cycles has hung: stop it there.
             long limit = 2 * CycleModel.Predict(program).Total + 1000;
-            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions { TracePath = tracePath, MaxCycles = limit });
+            // Progress per layer the RTL completes (a layer of several program words reports once).
+            var progress = console.Stage(kind.ToString().ToLowerInvariant(), program.Layers.Count);
+            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions
+            {
+                TracePath = tracePath, MaxCycles = limit,
+                LayerDone = id => progress.Report(id >= 0 && id < program.Layers.Count ? program.Layers[id].Source.Name : $"layer {id}"),
+            });
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
             if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
             var verdict = CosimVerdict.Of(report, reference, program);
+            if (decodeDir != null)
+            {
+                // The RTL's own outputs (equal to the reference's when the run passes).
+                var instances = SparseInstOutputs.Decode(net.Graph, t => report[t]);
+                string source = parsed.GetValue(run.Image)?.ToString() ?? $"seeded random input (seed {net.Seed})";
+                InferenceFolder.Write(decodeDir, net.Graph.Name, source, instances);
+                console.Error.WriteLine($"cosim: decoded the RTL's outputs: {SparseInstOutputs.Describe(instances)}; written to {decodeDir}");
+            }
             console.Out.Write(verdict.Format());
             return verdict.Passed ? 0 : Disagrees;
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BnnHdl.Emit;
 using BnnHdl.Lowering;
+using BnnHdl.Reports;
 
 namespace BnnHdl.Cli.Commands;
 
@@ -29,6 +30,7 @@ public static class GenerateCommand
             var program = LoweringPipeline.Lower(net.Graph, config);
             RtlEmitter.Write(program, net.Input, dir);
             console.Out.WriteLine($"engine for '{net.Graph.Name}' ({program.Layers.Count} layers, P x S = {config}) written to {dir}");
+            console.Out.Write(EngineSummary.Of(net.Graph, program).Format());
             return 0;
         });
         return command;

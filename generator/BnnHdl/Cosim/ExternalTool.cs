@@ -46,8 +46,12 @@ public sealed class ExternalTool
     public static ExternalTool At(string path) =>
         File.Exists(path) ? new ExternalTool(System.IO.Path.GetFileName(path), path) : throw new BnnHdlException($"program {path} does not exist");
 
-    /// <summary>Runs the tool to completion in <paramref name="workDir"/>; a run longer than <paramref name="timeout"/> is killed and is an error.</summary>
-    public ToolOutput Run(IEnumerable<string> arguments, string workDir, TimeSpan timeout)
+    /// <summary>
+    /// Runs the tool to completion in <paramref name="workDir"/>; a run longer than
+    /// <paramref name="timeout"/> is killed and is an error. <paramref name="onLine"/> sees each
+    /// standard-output line as it arrives (progress), besides collecting it.
+    /// </summary>
+    public ToolOutput Run(IEnumerable<string> arguments, string workDir, TimeSpan timeout, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo(Path)
         {
@@ -60,7 +64,12 @@ public sealed class ExternalTool
         using var process = Process.Start(start) ?? throw new BnnHdlException($"cannot start {Name}");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (stdout) stdout.Append(e.Data).Append('\n');
+            onLine?.Invoke(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

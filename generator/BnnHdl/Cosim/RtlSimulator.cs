@@ -28,6 +28,8 @@ public sealed record CosimOptions
     /// --trace, made (and cached apart) only when a trace is asked for. Results are the same.
     /// </summary>
     public string? TracePath { get; init; }
+    /// <summary>Called with a layer's id as the RTL finishes it (the harness prints "layer ID" lines); null: quiet.</summary>
+    public Action<int>? LayerDone { get; init; }
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
@@ -73,9 +75,13 @@ public static class RtlSimulator
                 "+max_cycles=" + options.MaxCycles.ToString(CultureInfo.InvariantCulture),
             };
             if (trace != null) plusargs.Add("+vcd=" + trace);
+            // Both harnesses print "layer ID" on standard output as each layer completes.
+            Action<string>? onLine = options.LayerDone is { } done
+                ? line => { if (line.StartsWith("layer ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out int id)) done(id); }
+                : null;
             var output = kind == SimulatorKind.Verilator
-                ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, rtlDir, options.RunTimeout)
-                : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], rtlDir, options.RunTimeout);
+                ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, rtlDir, options.RunTimeout, onLine)
+                : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], rtlDir, options.RunTimeout, onLine);
             return CosimLog.Read(kind, outDir, output, built);
         }
         finally

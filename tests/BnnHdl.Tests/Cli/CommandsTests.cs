@@ -183,7 +183,20 @@ public class EngineCommandsTests
         using var dir = new CliRunner.TempDir();
         var r = CliRunner.Run("generate", "--model", "dense-mix", "--pe", "4", "--lanes", "8", "--out", dir.File("rtl"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal($"engine for 'dense-mix' (7 layers, P x S = 4x8) written to {dir.File("rtl")}\n", r.Out);
+        // Then the engine summary: the network's and the engine's figures, every memory.
+        Assert.Equal($"engine for 'dense-mix' (7 layers, P x S = 4x8) written to {dir.File("rtl")}\n" +
+            "summary of 'dense-mix' on P x S = 4x8:\n" +
+            "  layers    14 in the network, 7 on the engine (7 program words)\n" +
+            "  MACs      378,176 (1,269,376 binary MACs: one lane of one input bit-plane each)\n" +
+            "  cycles    47,015 predicted (every cycle of every layer; the co-simulation checks each)\n" +
+            "  lanes     84.4 % busy (binary MACs / (cycles x P x S))\n" +
+            "  FM        10,240 x 8 bits = 10.0 KiB, feature memory (activations, read/write)\n" +
+            "  WM        577 x 32 bits = 2.3 KiB, weight memory (read-only)\n" +
+            "  TM        31 x 196 bits = 0.7 KiB, threshold memory (read-only)\n" +
+            "  TT        31 x 72 bits = 0.3 KiB, tile table (read-only)\n" +
+            "  PM        7 x 188 bits = 0.2 KiB, program memory (read-only)\n" +
+            "  memory    13.4 KiB in all\n" +
+            "  gates     not estimated yet (no gate-count model; README \"Status\")\n", r.Out);
         foreach (var f in new[] { "bnn_engine_top.v", "bnn_engine.v", "bnn_params.vh", "fm.memh", "wm.memh", "tm.memh", "tt.memh", "pm.memh", "files.f", "bnn_engine.core" })
             Assert.True(File.Exists(Path.Combine(dir.File("rtl"), f)), f);
     }
