@@ -67,13 +67,19 @@ public static class CosimCommand
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
             console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config})");
             string? tracePath = parsed.GetValue(trace)?.ToString();
-            // A run that takes twice the predicted cycles has hung: stop it there.
-            long limit = 2 * CycleModel.Predict(program).Total + 1000;
+            // A run that takes twice the predicted cycles has hung: stop it there. The wall-clock
+            // limits are backstops sized for big networks on slow machines (a 64 x 64 engine builds
+            // in minutes and runs some 10 K cycles per second in Verilator).
+            long predicted = CycleModel.Predict(program).Total;
+            long limit = 2 * predicted + 1000;
+            var runTimeout = TimeSpan.FromMinutes(Math.Max(10, predicted / 250_000.0));
             // Progress per layer the RTL completes (a layer of several program words reports once).
             var progress = console.Stage(kind.ToString().ToLowerInvariant(), program.Layers.Count);
             var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions
             {
-                TracePath = tracePath, MaxCycles = limit,
+                TracePath = tracePath, MaxCycles = limit, RunTimeout = runTimeout, BuildTimeout = TimeSpan.FromMinutes(30),
+                // A long run pays for the slower optimized build.
+                OptimizeForSpeed = predicted > 1_000_000,
                 LayerDone = id => progress.Report(id >= 0 && id < program.Layers.Count ? program.Layers[id].Source.Name : $"layer {id}"),
             });
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");

@@ -28,6 +28,11 @@ public sealed record CosimOptions
     /// --trace, made (and cached apart) only when a trace is asked for. Results are the same.
     /// </summary>
     public string? TracePath { get; init; }
+    /// <summary>
+    /// Compile Verilator's model at -O2 instead of its default -Os: a longer build, a run some
+    /// 1.6 times faster (worth it for millions of cycles, such as a whole network at 256 x 256).
+    /// </summary>
+    public bool OptimizeForSpeed { get; init; }
     /// <summary>Called with a layer's id as the RTL finishes it (the harness prints "layer ID" lines); null: quiet.</summary>
     public Action<int>? LayerDone { get; init; }
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -99,7 +104,8 @@ public static class RtlSimulator
     {
         var verilator = ExternalTool.Require("verilator");
         string version = ToolVersion(verilator, "--version");
-        string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop", .. (traced ? new[] { "--trace" } : [])];
+        string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop", .. (traced ? new[] { "--trace" } : []),
+            .. (options.OptimizeForSpeed ? new[] { "-MAKEFLAGS", "OPT_FAST=-O2" } : [])];
         string key = BuildCache.Key(design.KeyParts("verilator", version, string.Join(' ', flags), ["main.cpp", "bnn_harness.h", "bnn_cosim.vlt"]));
         return cache.GetOrBuild(key, temp =>
         {

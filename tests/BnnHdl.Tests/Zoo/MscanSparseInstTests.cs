@@ -43,6 +43,16 @@ public sealed class MscanSparseInstTests
     }
 
     [Fact]
+    public void The_default_network_equals_the_reference_on_the_engine_make_run_builds()
+    {
+        // The full mscan-t-sparseinst at 256 x 256, every layer bit for bit and cycle for cycle
+        // in the engine simulator (`make run` compares the same engine's RTL in Verilator).
+        var (g, input) = SeededNetwork.FromZoo(MscanSparseInst.NameT, 1);
+        var (program, run) = EngineCheck.AgainstReference(g, new EngineConfig(64, 64, segments: 16, banks: 32), input, "mscan-t-sparseinst");
+        Assert.Equal(4_692_532, run.TotalCycles);
+    }
+
+    [Fact]
     public void The_default_network_keeps_over_75_percent_of_the_lanes_busy_at_64x64()
     {
         // mscan-t-sparseinst at 256 x 256 on the engine `make run` builds (64 x 64, 16 segments,
