@@ -58,6 +58,27 @@ public sealed class InstanceDecodingTests
         Assert.Equal(instances.Select(i => i.GetProperty("score").GetDouble()).OrderDescending(), instances.Select(i => i.GetProperty("score").GetDouble()));
     }
 
+    [Fact]
+    public void Cosim_decodes_the_rtl_outputs_into_the_instances_infer_finds()
+    {
+        // A small MSCAN-T + SparseInst (32 x 32, width 16, 4 instances) with the template's
+        // neutral weights (every instance kept) and the seeded input: the RTL's outputs, run in
+        // Verilator and decoded by cosim --decode, give byte for byte the folder infer writes
+        // from the reference model.
+        using var dir = new CliRunner.TempDir();
+        string[] net = ["--model", "mscan-t-sparseinst", "--input", "3,32,32", "--decoder-width", "16", "--instances", "4"];
+        Assert.Equal(0, CliRunner.Run(["weights-template", .. net, "--out", dir.File("w.npz")]).ExitCode);
+        var infer = CliRunner.Run(["infer", .. net, "--weights", dir.File("w.npz"), "--out", dir.File("inf")]);
+        Assert.True(infer.ExitCode == 0, infer.Error);
+        Assert.StartsWith("'mscan-t-sparseinst' on seeded random input (seed 1): 4 instance(s); best: instance ", infer.Out);
+        var cosim = CliRunner.Run(["cosim", .. net, "--weights", dir.File("w.npz"), "--pe", "8", "--lanes", "16", "--rtl", dir.File("rtl"), "--decode", dir.File("dec")]);
+        Assert.True(cosim.ExitCode == 0, cosim.Error);
+        Assert.Contains("cosim: decoded the RTL's outputs: 4 instance(s)", cosim.Error);
+        string[] Files(string d) => [.. Directory.GetFiles(dir.File(d)).Order().Select(f => Path.GetFileName(f) + " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))];
+        Assert.Equal(5, Files("dec").Length);
+        Assert.Equal(Files("inf"), Files("dec"));
+    }
+
     [Theory]
     [InlineData("infer")]
     [InlineData("cosim")]
