@@ -13,7 +13,7 @@ namespace BnnHdl.Tests.Cosim;
 /// RTL: every kind of activation, grouping, padding, stride, dilation, weight mode and
 /// output, on engine shapes that include S above 64 (wide FM words) and P, S that are not
 /// powers of two. Icarus builds in a fraction of a second, which keeps many distinct
-/// designs affordable (the first 12 of the 48 cases). A 64 x 64 engine is left to Verilator
+/// designs affordable (the first 16 of the 48 cases). A 64 x 64 engine is left to Verilator
 /// (the zoo networks in <see cref="NetworkCosimTests"/>): Icarus evaluates its 4096 lanes at
 /// some 40 ms a cycle, a minute for one of these layers.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class RandomLayerCosimTests
 {
     private static readonly EngineConfig[] Configs = [new(4, 8), new(3, 6), new(8, 96), new(1, 1), new(16, 32)];
 
-    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 12).Select(i => new object[] { i });
+    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 16).Select(i => new object[] { i });
 
     [Theory]
     [MemberData(nameof(Cases))]
