@@ -686,20 +686,13 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // What each segment reads: its input word (act vectors), residual word and output word.
   localparam integer FBS = S << $clog2(FB);
-  // Word idx of an access (0 past its FB words).
-  function [S-1:0] access_word(input [FBS-1:0] words, input [WIW-1:0] idx);
-    integer k;
-    begin
-      access_word = {S{1'b0}};
-      for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) access_word = words[lane_offset(k, S) +: S];
-    end
-  endfunction
   wire [FBS-1:0] a_words = fm_a_rdata;
   wire [S-1:0]   act, run_taps;
   wire [lane_offset(PEGS, S)-1:0]   acts;       // each PE group's act vector
   wire [lane_offset(P, S)-1:0]      pe_acts;
   wire [lane_offset(SLOTS, S)-1:0]   res_words;
   wire [lane_offset(SLOTS, WIW)-1:0] out_idxs;
+  wire [lane_offset(SEGS, S)-1:0]    elem_words;  // segment g's broadcast element word
   wire lane_mode = f_lane_mode != 0;
   // Lane mode with segments or the window: every PE has its own act vector.
   wire lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
@@ -718,12 +711,12 @@ module bnn_engine #(
   bnn_seg_input #(
     .P(P), .S(S), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W),
     .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
-    .PS(lane_offset(P, S)), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW)), .QS(lane_offset(PEGS, S))
+    .PS(lane_offset(P, S)), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW)), .QS(lane_offset(PEGS, S)), .ES(lane_offset(SEGS, S))
   ) u_seg_input (
     .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(res_pos_words),
     .seg_m(f_seg_log2), .peg_m(f_peg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
     .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .acts(acts), .pe_acts(pe_acts), .run_taps(run_taps),
-    .res_words(res_words), .out_idxs(out_idxs));
+    .res_words(res_words), .out_idxs(out_idxs), .bc_per_tap(per_tap), .bc_k(WIW'(f_bc_word_step)), .elem_words(elem_words));
   wire d_pad = d_pads[0];
 
   // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs of a
@@ -765,14 +758,7 @@ module bnn_engine #(
   wire [SXW-1:0] bcorr_terms;
   generate
     for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_bc
-      // The element word's index in the access: g x bc_word_step, one adder per segment.
-      wire [WIW-1:0] idx;
-      if (sg == 0) begin : g_first
-        assign idx = {WIW{1'b0}};
-      end else begin : g_next
-        assign idx = g_bc[sg - 1].idx + WIW'(f_bc_word_step);
-      end
-      wire [S-1:0]   eword = per_tap ? access_word(a_words, idx) : a_words[S-1:0];
+      wire [S-1:0]   eword = elem_words[lane_offset(sg, S) +: S];   // from bnn_seg_input
       wire [LNW-1:0] elane = per_tap ? d_blane : d_blane + LNW'(sg);
       wire           bbit  = |(eword & ({{(S-1){1'b0}}, 1'b1} << elane));
       reg  [BW-1:0]  bval;

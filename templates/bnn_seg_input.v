@@ -14,6 +14,9 @@
 //   run g carries position g + t, the window row's tap t of segment g. run_taps marks those
 //   lanes (the lane-mode weights). Without segments or window PE i's lane is lane_lo + i of
 //   the one word.
+// Segment g's broadcast element word (act x act products, docs/engine.md "Segments for
+// products") is word g x bc_k of the access when the columns' elements lie in neighbouring
+// positions (bc_per_tap), else the access's first word (they are neighbouring lanes of it).
 // Every j x k is a shift-and-add of the field value over the bits of the constant j (no multiplier).
 module bnn_seg_input #(
   parameter integer P    = 4,    // PEs
@@ -32,7 +35,8 @@ module bnn_seg_input #(
   parameter integer PS   = 32,   // P x S
   parameter integer SS   = 8,    // SLOTS x S
   parameter integer SI   = 4,    // SLOTS x WIW
-  parameter integer QS   = 8     // PEGS x S
+  parameter integer QS   = 8,    // PEGS x S
+  parameter integer ES   = 8     // SEGS x S
 ) (
   input  wire [FBS-1:0]  a_words,    // port A's access (word i at bits [i x S +: S])
   input  wire [FBS-1:0]  b_words,    // port B's access
@@ -54,7 +58,10 @@ module bnn_seg_input #(
   output wire [PS-1:0]   pe_acts,    // PE i's act vector at bits [i x S +: S]
   output wire [S-1:0]    run_taps,   // lane mode: the lanes that carry a channel
   output wire [SS-1:0]   res_words,  // slot j's residual word at bits [j x S +: S]
-  output wire [SI-1:0]   out_idxs    // slot j's output word index at bits [j x WIW +: WIW]
+  output wire [SI-1:0]   out_idxs,   // slot j's output word index at bits [j x WIW +: WIW]
+  input  wire            bc_per_tap,
+  input  wire [WIW-1:0]  bc_k,       // words between neighbouring columns' elements (bc_word_step)
+  output wire [ES-1:0]   elem_words  // segment g's broadcast element word at bits [g x S +: S]
 );
   localparam integer SL2 = $clog2(SEGS);
   localparam integer PL2 = $clog2(PEGS);
@@ -136,6 +143,9 @@ module bnn_seg_input #(
     for (g = 0; g < SLOTS; g = g + 1) begin : g_slot
       assign res_words[lane_offset(g, S) +: S] = word_at(b_words, times_k(res_k, g));
       assign out_idxs[lane_offset(g, WIW) +: WIW] = times_k(out_k, g);
+    end
+    for (g = 0; g < SEGS; g = g + 1) begin : g_elem
+      assign elem_words[lane_offset(g, S) +: S] = bc_per_tap ? word_at(a_words, times_k(bc_k, g)) : a_words[S-1:0];
     end
   endgenerate
 

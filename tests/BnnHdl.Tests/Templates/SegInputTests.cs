@@ -25,7 +25,7 @@ public sealed class SegInputTests
         [
             ("P", S(p)), ("S", S(s)), ("SEGS", S(segs)), ("PEGS", S(pegs)), ("SLOTS", S(slots)), ("FB", S(fb)), ("FBS", S(fb * s)),
             ("WIW", S(wiw)), ("SMW", S(smw)), ("PGW", S(pgw)),
-            ("LLW", S(llw)), ("LSW", S(llw)), ("PS", S(p * s)), ("SS", S(slots * s)), ("SI", S(slots * wiw)), ("QS", S(pegs * s)),
+            ("LLW", S(llw)), ("LSW", S(llw)), ("PS", S(p * s)), ("SS", S(slots * s)), ("SI", S(slots * wiw)), ("QS", S(pegs * s)), ("ES", S(segs * s)),
         ]);
     }
 }
