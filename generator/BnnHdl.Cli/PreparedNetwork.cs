@@ -7,8 +7,8 @@ using BnnHdl.Reference;
 
 namespace BnnHdl.Cli;
 
-/// <summary>A network with every parameter given (seeded where missing) and its input.</summary>
-public sealed record PreparedNetwork(Graph Graph, TensorData Input, long Seed);
+/// <summary>A network with every parameter given (seeded where missing), its input, and where the input came from (the image file, or the seed).</summary>
+public sealed record PreparedNetwork(Graph Graph, TensorData Input, long Seed, string InputSource);
 
 /// <summary>
 /// The options every command that runs a network shares: which network (--model, --network,
@@ -55,7 +55,7 @@ public sealed class RunOptions
         if (parsed.GetValue(_weights) is { } weights)
             graph = FloatImport.Import(graph, Npz.Read(weights.FullName, weights.ToString()), weights.ToString());
         var filled = RandomParameters.Fill(graph, input, seed, console.Stage("calibrate", graph.Layers.Count));
-        return new PreparedNetwork(filled, input, seed);
+        return new PreparedNetwork(filled, input, seed, imageFile?.ToString() ?? $"seeded random input (seed {seed})");
     }
 }
 

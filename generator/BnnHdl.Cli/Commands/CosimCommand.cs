@@ -89,8 +89,7 @@ public static class CosimCommand
             {
                 // The RTL's own outputs (equal to the reference's when the run passes).
                 var instances = SparseInstOutputs.Decode(net.Graph, t => report[t]);
-                string source = parsed.GetValue(run.Image)?.ToString() ?? $"seeded random input (seed {net.Seed})";
-                InferenceFolder.Write(decodeDir, net.Graph.Name, source, instances);
+                InferenceFolder.Write(decodeDir, net.Graph.Name, net.InputSource, instances);
                 console.Error.WriteLine($"cosim: decoded the RTL's outputs: {SparseInstOutputs.Describe(instances)}; written to {decodeDir}");
             }
             console.Out.Write(verdict.Format());

@@ -28,14 +28,12 @@ public static class InferCommand
         command.SetAction(parsed =>
         {
             string dir = parsed.GetValue(output)!.ToString();
-            var image = parsed.GetValue(run.Image);
             InferenceFolder.CheckTarget(dir);
             var net = run.Prepare(parsed, console, SparseInstOutputs.Check);
             var result = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
             var instances = SparseInstOutputs.Decode(net.Graph, t => result[t]);
-            string source = image?.ToString() ?? $"seeded random input (seed {net.Seed})";
-            InferenceFolder.Write(dir, net.Graph.Name, source, instances);
-            console.Out.WriteLine($"'{net.Graph.Name}' on {source}: {SparseInstOutputs.Describe(instances)}; written to {dir}");
+            InferenceFolder.Write(dir, net.Graph.Name, net.InputSource, instances);
+            console.Out.WriteLine($"'{net.Graph.Name}' on {net.InputSource}: {SparseInstOutputs.Describe(instances)}; written to {dir}");
             return 0;
         });
         return command;
