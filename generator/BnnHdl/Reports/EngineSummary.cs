@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BnnHdl.Emit;
 using BnnHdl.Lowering;
 using BnnHdl.Network;
 
@@ -18,7 +19,7 @@ public sealed record MemorySize(string Name, string Role, long Words, int WordBi
 /// every memory. A read-only analysis; `bnn-hdl generate` prints it.
 /// </summary>
 public sealed record EngineSummary(string Network, string Config, int NetworkLayers, long Macs, int EngineLayers, int ProgramWords,
-    long BinaryMacs, long Cycles, double Utilization, EquatableArray<MemorySize> Memories)
+    long BinaryMacs, long Cycles, double Utilization, EquatableArray<MemorySize> Memories, GateEstimate Gates)
 {
     public static EngineSummary Of(Graph graph, LoweredProgram program)
     {
@@ -34,7 +35,7 @@ public sealed record EngineSummary(string Network, string Config, int NetworkLay
             new("PM", "program memory (read-only)", d.ProgramWords, d.ProgramWordBits),
         };
         return new EngineSummary(graph.Name, program.Config.ToString(), network.Totals.Layers, network.Totals.Macs, program.Layers.Count,
-            d.ProgramWords, u.BinaryMacs, u.Cycles, u.Utilization, memories.ToEquatableArray());
+            d.ProgramWords, u.BinaryMacs, u.Cycles, u.Utilization, memories.ToEquatableArray(), GateEstimate.Of(RtlParameters.Of(program)));
     }
 
     public string Format()
@@ -49,7 +50,8 @@ public sealed record EngineSummary(string Network, string Config, int NetworkLay
         foreach (var m in Memories)
             Line($"  {m.Name,-9} {m.Words:N0} x {m.WordBits} bits = {Bytes(m.Bits)}, {m.Role}");
         Line($"  memory    {Bytes(Memories.Sum(m => m.Bits))} in all");
-        Line($"  gates     not estimated yet (no gate-count model; README \"Status\")");
+        Line($"  gates     {Gates.Cells:N0} cells estimated (Yosys generic gates after synth, memories excluded), by module:");
+        sb.Append(Gates.FormatModules("            "));
         return sb.ToString();
     }
 

@@ -196,7 +196,17 @@ public class EngineCommandsTests
             "  TT        31 x 72 bits = 0.3 KiB, tile table (read-only)\n" +
             "  PM        7 x 188 bits = 0.2 KiB, program memory (read-only)\n" +
             "  memory    13.4 KiB in all\n" +
-            "  gates     not estimated yet (no gate-count model; README \"Status\")\n", r.Out);
+            "  gates     11,019 cells estimated (Yosys generic gates after synth, memories excluded), by module:\n" +
+            "            bnn_wb_lane           4 x   1,139 =      4,556  corrections, bias, residual, thresholds (with its popcount)\n" +
+            "            bnn_engine            1 x   3,842 =      3,842  sequencer, descriptor fields, addresses, pad tests, per-PE corrections and max pooling\n" +
+            "            bnn_accum             9 x     217 =      1,953  shift by the plane, add or subtract, register\n" +
+            "            bnn_popcount          9 x      26 =        234  popcount of a run of 8 lanes\n" +
+            "            bnn_wb_slots          1 x     160 =        160  write-back routing: residual bits in, output words out\n" +
+            "            bnn_seg_input         1 x      99 =         99  the access's words to each position, slot, segment and PE\n" +
+            "            bnn_pe                5 x      14 =         70  correction PEs: a PE of all-ones weights per lane (lane mode) and per PE group\n" +
+            "            bnn_pe                4 x      14 =         56  layer PEs: AND of act and weight, run counts, segment selection\n" +
+            "            bnn_channel_pool      1 x      41 =         41  cross-channel max of pairs and fours\n" +
+            "            bnn_wb_segment        1 x       8 =          8  bit op of each lane's result\n", r.Out);
         foreach (var f in new[] { "bnn_engine_top.v", "bnn_engine.v", "bnn_params.vh", "fm.memh", "wm.memh", "tm.memh", "tt.memh", "pm.memh", "files.f", "bnn_engine.core" })
             Assert.True(File.Exists(Path.Combine(dir.File("rtl"), f)), f);
     }

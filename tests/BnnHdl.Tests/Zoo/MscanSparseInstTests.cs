@@ -68,6 +68,8 @@ public sealed class MscanSparseInstTests
         // positions) columns per beat.
         Assert.Equal(4, program.Layers.Single(l => l.Source.Name == "decoder.inst_branch.bmm").Descriptor.SegLog2);
         Assert.Equal(2, program.Layers.Single(l => l.Source.Name == "decoder.masks").Descriptor.SegLog2);
+        // The widths the gate model's module checks use (GateEstimateTests.Default).
+        Assert.Equal(BnnHdl.Tests.Reports.GateEstimateTests.Default, BnnHdl.Reports.EngineWidths.Of(BnnHdl.Emit.RtlParameters.Of(program)));
     }
 
     [Theory]
