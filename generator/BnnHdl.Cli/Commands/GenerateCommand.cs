@@ -12,7 +12,9 @@ public static class GenerateCommand
     {
         var command = new Command("generate",
             "Generate the engine for a network: Verilog (templates + generated wrapper), the parameter header, the\n" +
-            "memory images (program, tiles, weights, thresholds, input), a filelist and a FuseSoC core.");
+            "memory images (program, tiles, weights, thresholds, input), a filelist and a FuseSoC core; then print the\n" +
+            "engine summary: layers, MACs, predicted cycles, lane utilization, memory sizes and the logic's gates\n" +
+            "per module (Yosys generic cells, estimated; memories excluded).");
         var run = new RunOptions(command);
         var engine = new EngineOptions(command);
         var output = new Option<DirectoryInfo>("--out", "-o")

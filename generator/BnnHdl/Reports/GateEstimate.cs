@@ -16,7 +16,7 @@ public sealed record ModuleGates(string Module, string Role, long Instances, lon
 /// memories excluded: they are RAM and ROM macros, sized in the summary's memory lines), per
 /// module: instances from the engine's shape, cells per instance from
 /// <see cref="ModuleCells"/>. A read-only analysis of the generated top's parameters, so
-/// it is instant at any size, where synthesizing a 64 x 64 engine takes Yosys hours; make
+/// it is instant at any size (Yosys did not finish the 64 x 64 controller alone in 50 minutes); make
 /// test checks it against Yosys at sizes Yosys synthesizes in seconds (GateEstimateTests).
 /// </summary>
 public sealed record GateEstimate(string Config, EquatableArray<ModuleGates> Modules)
