@@ -105,7 +105,9 @@ public static class RtlSimulator
         var verilator = ExternalTool.Require("verilator");
         string version = ToolVersion(verilator, "--version");
         string[] flags = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "--top-module", Top, "--prefix", "Vtop", .. (traced ? new[] { "--trace" } : []),
-            .. (options.OptimizeForSpeed ? new[] { "-MAKEFLAGS", "OPT_FAST=-O2" } : [])];
+            // Fast code (the per-cycle evaluation) at -O2; the slow code (construction and
+            // initial blocks, run once) at -O0, which compiles the 64 x 64 engine 15 s sooner.
+            .. (options.OptimizeForSpeed ? new[] { "-MAKEFLAGS", "OPT_FAST=-O2", "-MAKEFLAGS", "OPT_SLOW=-O0" } : [])];
         string key = BuildCache.Key(design.KeyParts("verilator", version, string.Join(' ', flags), ["main.cpp", "bnn_harness.h", "bnn_cosim.vlt"]));
         return cache.GetOrBuild(key, temp =>
         {
