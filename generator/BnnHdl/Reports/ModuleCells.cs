@@ -40,7 +40,9 @@ public static class ModuleCells
     /// <summary>
     /// bnn_pe's own logic: the AND of act and weight (S), the tree joining the runs' counts
     /// (SEGS / 2^j adders of level j, as wide as their counts), each accumulator's selection
-    /// among the segment modes, and the broadcast element muxed in per segment.
+    /// among the segment modes, and the broadcast element muxed in per segment. Yosys merges
+    /// the mode selection into the tree's adders, so the fit weighs the tree's bits high and
+    /// takes back part of it per selection bit (a negative weight).
     /// </summary>
     public static long Pe(int s, int segments, int broadcastBits)
     {
