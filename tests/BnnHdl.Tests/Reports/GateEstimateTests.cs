@@ -24,8 +24,8 @@ public class GateEstimateTests
     /// </summary>
     internal static readonly EngineWidths Default = new(
         P: 64, S: 64, Segments: 16, PeGroups: 1, Banks: 32, AccumulatorBits: 15, ThresholdBits: 13, ThresholdSlots: 4,
-        WorkBits: 15, CountBits: 2, PlaneBits: 4, BroadcastBits: 3, PopcountBits: 7, AccBitIndexBits: 4, WordIndexBits: 10,
-        NThrBits: 2, ScBits: 1, SaBits: 1, SbBits: 1, SkBits: 1, ResPlaneBits: 2, SegModeBits: 3, Lane0Bits: 6, ResLane0Bits: 1,
+        WorkBits: 15, CountBits: 2, PlaneBits: 4, BroadcastBits: 3, PopcountBits: 7,
+        ScBits: 1, SaBits: 1, SbBits: 1, ResPlaneBits: 2, Lane0Bits: 6, ResLane0Bits: 1,
         LaneLoBits: 1, SxStepBits: 8, BcWordStepBits: 2, PositionCountBits: 11, ProgramWordBits: 317, TileWordBits: 105, CoordinateBits: 10);
 
     [Theory]

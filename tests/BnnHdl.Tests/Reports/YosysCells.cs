@@ -13,7 +13,7 @@ namespace BnnHdl.Tests.Reports;
 internal static partial class YosysCells
 {
     /// <summary>Own cells per module name as `stat` prints it ($paramod names included).</summary>
-    public sealed record Stat(Dictionary<string, long> Own, Dictionary<string, Dictionary<string, long>> Children, long Total)
+    public sealed record Stat(Dictionary<string, long> Own, Dictionary<string, Dictionary<string, long>> Children)
     {
         /// <summary>The cells of every module kind (bnn_pe, ...) over all its instances in the design under <paramref name="top"/>.</summary>
         public Dictionary<string, long> ByKind(string top)
@@ -55,22 +55,19 @@ internal static partial class YosysCells
     {
         var own = new Dictionary<string, long>();
         var children = new Dictionary<string, Dictionary<string, long>>();
-        long total = 0;
         var sections = Section().Split(text);
         for (int i = 1; i + 1 < sections.Length; i += 2)
         {
             string name = sections[i], body = sections[i + 1];
             long cells = long.Parse(Cells().Match(body).Groups[1].Value, CultureInfo.InvariantCulture);
-            if (name == "design hierarchy") { total = cells; continue; }
+            if (name == "design hierarchy") continue;
             var subs = new Dictionary<string, long>();
             foreach (Match m in Instance().Matches(body))
                 subs[m.Groups[1].Value] = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
             own[name] = cells - subs.Values.Sum();
             children[name] = subs;
         }
-        // A design of one module has no hierarchy section.
-        if (total == 0) total = own.Values.Sum();
-        return new Stat(own, children, total);
+        return new Stat(own, children);
     }
 
     [GeneratedRegex(@"^=== (.*) ===$", RegexOptions.Multiline)]
