@@ -19,7 +19,7 @@ public sealed record ModuleGates(string Module, string Role, long Instances, lon
 /// it is instant at any size (Yosys did not finish the 64 x 64 controller alone in 50 minutes); make
 /// test checks it against Yosys at sizes Yosys synthesizes in seconds (GateEstimateTests).
 /// </summary>
-public sealed record GateEstimate(string Config, EquatableArray<ModuleGates> Modules)
+public sealed record GateEstimate(EquatableArray<ModuleGates> Modules)
 {
     public long Cells => Modules.Sum(m => m.Cells);
 
@@ -48,7 +48,7 @@ public sealed record GateEstimate(string Config, EquatableArray<ModuleGates> Mod
                 ModuleCells.WbLane(w.WorkBits, w.ThresholdSlots, shiftBits) + ModuleCells.Popcount(w.ThresholdSlots - 1)),
             new("bnn_channel_pool", "cross-channel max of pairs and fours", w.Segments, ModuleCells.ChannelPool(w.P, w.CountBits)),
         };
-        return new GateEstimate($"{w.P}x{w.S}", modules.ToEquatableArray());
+        return new GateEstimate(modules.ToEquatableArray());
     }
 
     /// <summary>Indented per-module lines, largest first, for the engine summary.</summary>
