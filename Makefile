@@ -4,6 +4,10 @@ CLI     = dotnet generator/BnnHdl.Cli/bin/$(CONFIG)/net10.0/bnn-hdl.dll
 MODEL  ?= mscan-t-sparseinst
 ENGINE ?= --pe 64 --lanes 64 --segments 16 --banks 32
 SEED   ?= 1
+# The co-simulation runs in parts, one simulator process per core at a time; parts of equal
+# cycles simulate at different speeds, and 8 of them keep both cores of a 2-core machine
+# busy to the end (docs/engine.md "Split runs").
+PARTS  ?= 8
 # Models with SparseInst heads also decode the RTL's outputs into instances.
 DECODE  = $(if $(findstring sparseinst,$(MODEL)),--decode rtl-out/$(MODEL).instances)
 
@@ -22,7 +26,7 @@ build: deps
 run: build
 	$(CLI) golden --model $(MODEL) --seed $(SEED) --out golden/$(MODEL)
 	$(CLI) generate --model $(MODEL) --seed $(SEED) $(ENGINE) --out rtl-out/$(MODEL)
-	$(CLI) cosim --model $(MODEL) --seed $(SEED) $(ENGINE) --rtl rtl-out/$(MODEL) $(DECODE)
+	$(CLI) cosim --model $(MODEL) --seed $(SEED) $(ENGINE) --parts $(PARTS) --rtl rtl-out/$(MODEL) $(DECODE)
 
 test: build
 	CONFIG=$(CONFIG) scripts/test.sh

@@ -13,7 +13,10 @@
 //           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1),
 //           +vcd=<file> (a VCD waveform of the whole run: both clock edges of every cycle,
 //           a 10 ns clock as in tb_icarus.v; only in a build made with --trace, which defines
-//           VM_TRACE=1: an untraced build has no tracing code at all and refuses +vcd).
+//           VM_TRACE=1: an untraced build has no tracing code at all and refuses +vcd),
+//           +stop_after=<id> (end the run at that layer's layer_done, as if done: the log's
+//           "run cycles" counts to there), +fm_out=<file> (at the end, every feature-memory
+//           word as hex, one per line: what a later part of a split run must start from).
 #include "Vtop.h"
 #include "Vtop___024root.h"
 #include "verilated.h"
@@ -120,6 +123,8 @@ int main(int argc, char** argv) {
     const std::string outDir = plusarg(ctx, "out", ".");
     const std::string logFile = plusarg(ctx, "log", outDir + "/cosim.log");
     const uint64_t maxCycles = std::stoull(plusarg(ctx, "max_cycles", "1000000"));
+    const std::string stopAfter = plusarg(ctx, "stop_after", "");
+    const std::string fmOut = plusarg(ctx, "fm_out", "");
 
     std::map<uint32_t, Region> regions;
     {
@@ -182,7 +187,13 @@ int main(int argc, char** argv) {
             for (uint64_t n = 0; n < found->second.words; ++n)
                 dump << hexOf(fm[found->second.base + n]) << '\n';
         }
-        if (top.done) {
+        const bool stopped = top.layer_done && !stopAfter.empty() && std::to_string(top.layer_id) == stopAfter;
+        if (top.done || stopped) {
+            if (!fmOut.empty()) {
+                std::ofstream image(fmOut);
+                if (!image) return fail(log, "cannot write " + fmOut);
+                for (const auto& word : fm.m_storage) image << hexOf(word) << '\n';  // every word, in address order
+            }
             std::fprintf(log, "run cycles %llu\n", static_cast<unsigned long long>(cycles));
             std::fclose(log);
             top.final();

@@ -10,7 +10,10 @@
 //
 // Plusargs: +layers=<file> (layers.txt), +out=<dir> (.), +log=<file> (<out>/cosim.log),
 //           +max_cycles=<n> (1000000; exceeding it is a failure: "FAIL" and exit code 1),
-//           +vcd=<file> (a VCD waveform of every signal of the run; no rebuild needed).
+//           +vcd=<file> (a VCD waveform of every signal of the run; no rebuild needed),
+//           +stop_after=<id> (end the run at that layer's layer_done, as if done: the log's
+//           "run cycles" counts to there), +fm_out=<file> (at the end, every feature-memory
+//           word as hex, one per line: what a later part of a split run must start from).
 `timescale 1ns / 1ps
 module tb_icarus;
   reg clk = 1'b0;
@@ -31,14 +34,17 @@ module tb_icarus;
   integer lay_words [0:MAX_LAYERS-1];
   reg     lay_known [0:MAX_LAYERS-1];
 
-  reg [8191:0] layers_file, out_dir, log_file, dump_file, vcd_file;
-  integer max_cycles, fd, log_fd, dump_fd, id, base, words, k, cycles, n;
+  reg [8191:0] layers_file, out_dir, log_file, dump_file, vcd_file, fm_out;
+  integer max_cycles, fd, log_fd, dump_fd, id, base, words, k, cycles, n, stop_after;
+  reg     stops, images;
 
   initial begin
     if (!$value$plusargs("layers=%s", layers_file)) layers_file = "layers.txt";
     if (!$value$plusargs("out=%s", out_dir)) out_dir = ".";
     if (!$value$plusargs("log=%s", log_file)) $sformat(log_file, "%0s/cosim.log", out_dir);
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 1000000;
+    stops = $value$plusargs("stop_after=%d", stop_after);
+    images = $value$plusargs("fm_out=%s", fm_out);
     if ($value$plusargs("vcd=%s", vcd_file)) begin
       $dumpfile(vcd_file);
       $dumpvars(0, dut);      // the engine and its ports, not the harness's file names
@@ -75,7 +81,8 @@ module tb_icarus;
       #1;
       cycles = cycles + 1;
       if (layer_done) dump_layer(layer_id, layer_cycles);
-      if (done) begin
+      if (done || (stops && layer_done && layer_id == stop_after)) begin
+        if (images) $writememh(fm_out, dut.u_fm.mem);
         $fdisplay(log_fd, "run cycles %0d", cycles);
         $fclose(log_fd);
         $finish;

@@ -28,7 +28,14 @@ public sealed class CliConsole(TextWriter stdout, TextWriter stderr)
         private int _done;
         private int _lastTenth = -1;
 
+        // Stages may report from several threads at once (the reference beside the simulator,
+        // the parts of a split run): one line at a time.
         public void Report(string layer)
+        {
+            lock (console) Write(layer);
+        }
+
+        private void Write(string layer)
         {
             _done++;
             string text = $"{stage}: {_done}/{total} {layer}";

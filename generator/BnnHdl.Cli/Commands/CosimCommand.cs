@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using BnnHdl.Cosim;
 using BnnHdl.Decode;
 using BnnHdl.Emit;
@@ -45,7 +46,25 @@ public static class CosimCommand
             Description = "Also decode the RTL's outputs into instances (summary.json and mask images, as 'bnn-hdl infer' writes them) in this folder (*-sparseinst models).",
             HelpName = "DIR",
         };
+        var parts = new Option<int>("--parts")
+        {
+            Description = "Split the run at layer boundaries into N parts of about equal predicted cycles, simulated --jobs at a "
+                + "time (one process per core: a long run on 2 cores takes about half the time; more parts than cores even "
+                + "out parts that simulate at different speeds). Each part after the first starts from the feature memory the "
+                + "engine simulator gives before its first layer, and each part before the last must end with that memory word "
+                + "for word (the verdict's 'cut before' lines), so the parts are the continuous run.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
+        var jobs = new Option<int>("--jobs")
+        {
+            Description = $"Simulator processes at once for --parts (default: the processors, {Environment.ProcessorCount} here).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "J",
+        };
         command.Options.Add(simulator);
+        command.Options.Add(parts);
+        command.Options.Add(jobs);
         command.Options.Add(decode);
         command.Options.Add(rtl);
         command.Options.Add(trace);
@@ -57,6 +76,11 @@ public static class CosimCommand
             if (rtlOption != null) RtlFolder.Check(rtlOption); // fail on a bad --rtl or --decode before the long work
             string? decodeDir = parsed.GetValue(decode)?.ToString();
             if (decodeDir != null) InferenceFolder.CheckTarget(decodeDir);
+            int partCount = parsed.GetValue(parts);
+            if (partCount < 1) throw new BnnHdlException($"--parts must be at least 1, not {partCount}");
+            int jobCount = parsed.GetValue(jobs);
+            if (jobCount < 1) throw new BnnHdlException($"--jobs must be at least 1, not {jobCount}");
+            if (partCount > 1 && parsed.GetValue(trace) != null) throw new BnnHdlException("--trace writes the waveform of one run: it needs --parts 1");
             var net = run.Prepare(parsed, console, g =>
             {
                 if (decodeDir != null) SparseInstOutputs.Check(g);
@@ -64,8 +88,8 @@ public static class CosimCommand
             });
             string dir = rtlOption ?? Path.Combine("rtl-out", net.Graph.Name);
             var program = LoweringPipeline.Lower(net.Graph, config);
-            var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
-            console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config})");
+            if (partCount > 1) SplitRun.Cuts(program, partCount); // a network too short for the parts fails now
+            console.Error.WriteLine($"cosim: {kind.ToString().ToLowerInvariant()} on {dir} (P x S = {config}{(partCount > 1 ? $", in {partCount} parts, {Math.Min(jobCount, partCount)} at a time" : "")})");
             string? tracePath = parsed.GetValue(trace)?.ToString();
             // A run that takes twice the predicted cycles has hung: stop it there. The wall-clock
             // limits are backstops sized for big networks on slow machines (a 64 x 64 engine builds
@@ -75,13 +99,27 @@ public static class CosimCommand
             var runTimeout = TimeSpan.FromMinutes(Math.Max(10, predicted / 250_000.0));
             // Progress per layer the RTL completes (a layer of several program words reports once).
             var progress = console.Stage(kind.ToString().ToLowerInvariant(), program.Layers.Count);
-            var report = Cosimulation.Run(program, net.Input, kind, dir, new CosimOptions
+            var options = new CosimOptions
             {
                 TracePath = tracePath, MaxCycles = limit, RunTimeout = runTimeout, BuildTimeout = TimeSpan.FromMinutes(30),
                 // A long run pays for the slower optimized build.
-                OptimizeForSpeed = predicted > 1_000_000,
+                OptimizeForSpeed = predicted > 1_000_000, Parts = partCount, Jobs = jobCount,
+                PartDone = part =>
+                {
+                    lock (console)
+                    {
+                        console.EndProgress();
+                        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"cosim: part {part.Part + 1} of {part.Parts} (layers {part.FirstLayer}-{part.LastLayer}, {program.Layers[part.FirstLayer].Source.Name} to {program.Layers[part.LastLayer].Source.Name}) simulated in {part.Elapsed.TotalSeconds:F1} s"));
+                    }
+                },
                 LayerDone = id => progress.Report(id >= 0 && id < program.Layers.Count ? program.Layers[id].Source.Name : $"layer {id}"),
-            });
+            };
+            // The reference model runs while the simulator is built (Verilator itself is one
+            // thread, the reference another): the two do not wait for each other.
+            var rtlRun = Task.Run(() => Cosimulation.Run(program, net.Input, kind, dir, options));
+            var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
+            var report = rtlRun.GetAwaiter().GetResult();
             console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
             if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
             var verdict = CosimVerdict.Of(report, reference, program);

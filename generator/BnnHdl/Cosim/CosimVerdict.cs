@@ -22,15 +22,16 @@ public sealed record LayerVerdict(string Name, string Tensor, Mismatch? Mismatch
 /// analysis): every engine layer's output against the reference tensor of the same name,
 /// and every measured cycle count against the cycle model.
 /// </summary>
-public sealed record CosimVerdict(SimulatorKind Simulator, EquatableArray<LayerVerdict> Layers, long RunCycles, long PredictedRunCycles)
+public sealed record CosimVerdict(
+    SimulatorKind Simulator, EquatableArray<LayerVerdict> Layers, long RunCycles, long PredictedRunCycles, EquatableArray<CosimSeam> Seams = default)
 {
-    public bool Passed => Layers.All(l => l.Passed) && RunCycles == PredictedRunCycles;
+    public bool Passed => Layers.All(l => l.Passed) && RunCycles == PredictedRunCycles && Seams.All(s => s.Matches);
 
     public static CosimVerdict Of(CosimReport report, ReferenceRun reference, LoweredProgram program) => new(
         report.Simulator,
         report.Layers.Select(l => new LayerVerdict(l.Name, l.Tensor, FirstMismatch(program.Expected(reference, l.Tensor), l.Output), l.Cycles, l.PredictedCycles))
             .ToEquatableArray(),
-        report.RunCycles, report.PredictedRunCycles);
+        report.RunCycles, report.PredictedRunCycles, report.Seams);
 
     public static Mismatch? FirstMismatch(TensorData expected, TensorData got)
     {
@@ -63,11 +64,17 @@ public sealed record CosimVerdict(SimulatorKind Simulator, EquatableArray<LayerV
                 : Invariant($"CYCLES {l.Cycles}, predicted {l.PredictedCycles}");
             sb.Append(Invariant($"{sim}: {l.Name.PadRight(width)}  {values}; {cycles}\n"));
         }
+        // A split run: where it was cut, and whether each part ended where the next began.
+        foreach (var seam in Seams)
+            sb.Append(seam.Matches
+                ? Invariant($"{sim}: cut before {seam.Layer}: the feature memory the part before ended with is the one the part after started from ({seam.Words} words equal)\n")
+                : Invariant($"{sim}: cut before {seam.Layer}: FEATURE MEMORY DIFFERS at word {seam.FirstDifference}: the part after started from {seam.Expected}, the part before ended with {seam.Got} ({seam.DifferingWords} words differ)\n"));
         string run = RunCycles == PredictedRunCycles
             ? Invariant($"{RunCycles} cycles as predicted")
             : Invariant($"{RunCycles} cycles, predicted {PredictedRunCycles}");
         int failed = Layers.Count(l => !l.Passed);
-        sb.Append(Invariant($"{sim}: {(Passed ? "PASS" : "FAIL")}: {Layers.Count - failed} of {Layers.Count} layers bit-exact and cycle-exact, run {run}\n"));
+        string parts = Seams.Count == 0 ? "" : Invariant($" (in {Seams.Count + 1} parts)");
+        sb.Append(Invariant($"{sim}: {(Passed ? "PASS" : "FAIL")}: {Layers.Count - failed} of {Layers.Count} layers bit-exact and cycle-exact, run {run}{parts}\n"));
         return sb.ToString();
     }
 

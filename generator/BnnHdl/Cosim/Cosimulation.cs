@@ -9,9 +9,10 @@ namespace BnnHdl.Cosim;
 /// <summary>One layer of an RTL run, decoded: its output tensor as the RTL stored it, its measured and predicted cycles.</summary>
 public sealed record CosimLayerOutput(int Id, string Name, string Tensor, TensorData Output, long Cycles, long PredictedCycles);
 
-/// <summary>A decoded RTL run, with the cycle model's prediction beside every count.</summary>
+/// <summary>A decoded RTL run, with the cycle model's prediction beside every count (and the seams of a split run).</summary>
 public sealed record CosimReport(
-    SimulatorKind Simulator, EquatableArray<CosimLayerOutput> Layers, long RunCycles, long PredictedRunCycles, bool Built)
+    SimulatorKind Simulator, EquatableArray<CosimLayerOutput> Layers, long RunCycles, long PredictedRunCycles, bool Built,
+    EquatableArray<CosimSeam> Seams = default)
 {
     public TensorData this[string tensor] =>
         Layers.FirstOrDefault(l => l.Tensor == tensor)?.Output ?? throw new KeyNotFoundException($"no engine layer writes '{tensor}'");
@@ -26,11 +27,14 @@ public static class Cosimulation
 {
     public static CosimReport Run(LoweredProgram program, TensorData input, SimulatorKind kind, string rtlDir, CosimOptions? options = null)
     {
+        options ??= new CosimOptions();
         RtlEmitter.Write(program, input, rtlDir);
-        return Decode(program, RtlSimulator.Run(rtlDir, kind, options));
+        if (options.Parts == 1) return Decode(program, RtlSimulator.Run(rtlDir, kind, options));
+        var split = SplitRun.Run(program, input, kind, rtlDir, options);
+        return Decode(program, split.Run, split.Seams);
     }
 
-    public static CosimReport Decode(LoweredProgram program, CosimResult result)
+    public static CosimReport Decode(LoweredProgram program, CosimResult result, EquatableArray<CosimSeam> seams = default)
     {
         var predicted = CycleModel.Predict(program);
         int s = program.Config.S;
@@ -54,7 +58,7 @@ public static class Cosimulation
                 layers.Add(new CosimLayerOutput(layer.Id, view.Name, view.Tensor,
                     FeatureLayout.Load(fm, program.Memory.Region(view.Tensor), s), 0, 0));
         }
-        return new CosimReport(result.Simulator, layers.ToEquatableArray(), result.RunCycles, predicted.Total, result.Built);
+        return new CosimReport(result.Simulator, layers.ToEquatableArray(), result.RunCycles, predicted.Total, result.Built, seams);
     }
 
     private static int HexDigit(char c) => c switch

@@ -33,11 +33,33 @@ public sealed record CosimOptions
     /// 1.6 times faster (worth it for millions of cycles, such as a whole network at 256 x 256).
     /// </summary>
     public bool OptimizeForSpeed { get; init; }
-    /// <summary>Called with a layer's id as the RTL finishes it (the harness prints "layer ID" lines); null: quiet.</summary>
+    /// <summary>
+    /// Runs of the simulator the network is split into, <see cref="Jobs"/> at a time (<see cref="SplitRun"/>):
+    /// 1 runs it whole; n cuts it at layer boundaries into n parts of about equal predicted cycles.
+    /// </summary>
+    public int Parts { get; init; } = 1;
+    /// <summary>Called as each part of a split run ends (from the worker that ran it); null: quiet.</summary>
+    public Action<PartDone>? PartDone { get; init; }
+    /// <summary>Simulator processes of a split run at once (default: the machine's processors).</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+    /// <summary>Called with a layer's id as the RTL finishes it (the harness prints "layer ID" lines; from several threads with parts); null: quiet.</summary>
     public Action<int>? LayerDone { get; init; }
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
+
+/// <summary>
+/// One simulator run of a design: the folder it runs in (the memory images it reads), the
+/// folder its log and dumps go to, the layer whose layer_done ends it (null: run to done)
+/// and the file to write the whole feature memory to at its end (null: none).
+/// </summary>
+public sealed record RunPart(string WorkDir, string OutDir, int? StopAfter = null, string? FmOut = null);
+
+/// <summary>A simulator ready to run: its kind, the RTL folder it was built from, the build folder, and whether it was built now (not taken from the cache).</summary>
+public sealed record BuiltSimulator(SimulatorKind Kind, string RtlDir, string Folder, bool Built);
+
+/// <summary>Part <see cref="Part"/> (from 0) of <see cref="Parts"/> of a split run has ended: its layers and how long it simulated.</summary>
+public sealed record PartDone(int Part, int Parts, int FirstLayer, int LastLayer, TimeSpan Elapsed);
 
 /// <summary>One layer as the RTL ran it: its cycle count and its output region, one hex word per FM word.</summary>
 public sealed record CosimLayer(int Id, long Cycles, EquatableArray<string> Words);
@@ -58,41 +80,55 @@ public static class RtlSimulator
     public static CosimResult Run(string rtlDir, SimulatorKind kind, CosimOptions? options = null)
     {
         options ??= new CosimOptions();
-        rtlDir = Path.GetFullPath(rtlDir);
-        var design = Design.Read(rtlDir);
-        var cache = options.Cache ?? BuildCache.Default;
-        // The simulator runs in the RTL folder: a relative trace path means the caller's folder.
-        string? trace = options.TracePath != null ? Path.GetFullPath(options.TracePath) : null;
-        var (folder, built) = kind == SimulatorKind.Verilator
-            ? BuildVerilator(design, cache, options, traced: trace != null)
-            : BuildIcarus(design, cache, options);
-
+        var simulator = Build(rtlDir, kind, options);
         string outDir = options.OutDir != null ? Path.GetFullPath(options.OutDir)
             : Path.Combine(Path.GetTempPath(), $"bnn-hdl-cosim-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(outDir);
-        if (trace != null) Directory.CreateDirectory(Path.GetDirectoryName(trace)!);
         try
         {
-            var plusargs = new List<string>
-            {
-                "+layers=" + Path.Combine(rtlDir, "layers.txt"),
-                "+out=" + outDir,
-                "+max_cycles=" + options.MaxCycles.ToString(CultureInfo.InvariantCulture),
-            };
-            if (trace != null) plusargs.Add("+vcd=" + trace);
-            // Both harnesses print "layer ID" on standard output as each layer completes.
-            Action<string>? onLine = options.LayerDone is { } done
-                ? line => { if (line.StartsWith("layer ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out int id)) done(id); }
-                : null;
-            var output = kind == SimulatorKind.Verilator
-                ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, rtlDir, options.RunTimeout, onLine)
-                : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], rtlDir, options.RunTimeout, onLine);
-            return CosimLog.Read(kind, outDir, output, built);
+            return Execute(simulator, new RunPart(simulator.RtlDir, outDir), options);
         }
         finally
         {
             if (options.OutDir == null) TryDelete(outDir);
         }
+    }
+
+    /// <summary>The simulator of a generated RTL folder, from the cache or built now (a traced build when options ask for a waveform).</summary>
+    public static BuiltSimulator Build(string rtlDir, SimulatorKind kind, CosimOptions options)
+    {
+        var design = Design.Read(Path.GetFullPath(rtlDir));
+        var cache = options.Cache ?? BuildCache.Default;
+        var (folder, built) = kind == SimulatorKind.Verilator
+            ? BuildVerilator(design, cache, options, traced: options.TracePath != null)
+            : BuildIcarus(design, cache, options);
+        return new BuiltSimulator(kind, design.Dir, folder, built);
+    }
+
+    /// <summary>One run of a built simulator: in the part's working folder (the images it reads), its log and dumps to the part's output folder.</summary>
+    public static CosimResult Execute(BuiltSimulator simulator, RunPart part, CosimOptions options)
+    {
+        var (kind, folder, built) = (simulator.Kind, simulator.Folder, simulator.Built);
+        // The simulator runs in the RTL folder: a relative trace path means the caller's folder.
+        string? trace = options.TracePath != null ? Path.GetFullPath(options.TracePath) : null;
+        if (trace != null) Directory.CreateDirectory(Path.GetDirectoryName(trace)!);
+        Directory.CreateDirectory(part.OutDir);
+        var plusargs = new List<string>
+        {
+            "+layers=" + Path.Combine(part.WorkDir, "layers.txt"),
+            "+out=" + part.OutDir,
+            "+max_cycles=" + options.MaxCycles.ToString(CultureInfo.InvariantCulture),
+        };
+        if (trace != null) plusargs.Add("+vcd=" + trace);
+        if (part.StopAfter is { } stop) plusargs.Add("+stop_after=" + stop.ToString(CultureInfo.InvariantCulture));
+        if (part.FmOut != null) plusargs.Add("+fm_out=" + part.FmOut);
+        // Both harnesses print "layer ID" on standard output as each layer completes.
+        Action<string>? onLine = options.LayerDone is { } done
+            ? line => { if (line.StartsWith("layer ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out int id)) done(id); }
+            : null;
+        var output = kind == SimulatorKind.Verilator
+            ? ExternalTool.At(Path.Combine(folder, "Vtop")).Run(plusargs, part.WorkDir, options.RunTimeout, onLine)
+            : ExternalTool.Require("vvp").Run(["-n", Path.Combine(folder, "sim.vvp"), .. plusargs], part.WorkDir, options.RunTimeout, onLine);
+        return CosimLog.Read(kind, part.OutDir, output, built);
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ namespace BnnHdl.Engine;
 /// </summary>
 public sealed record SimulatedLayer(string Name, string Tensor, TensorData Output, long Cycles, int? LayerId = null);
 
+/// <summary>
+/// Where a layer starts: its first program word and the whole feature memory as the engine
+/// leaves it when the layers before it are done (what a run started at that layer must load).
+/// </summary>
+public sealed record LayerStart(int LayerId, int ProgramWord, MemoryImage FeatureMemory);
+
 /// <summary>The result of one simulated run.</summary>
 public sealed record EngineRun(EquatableArray<SimulatedLayer> Layers, long TotalCycles, MemoryImage FinalFeatureMemory)
 {
@@ -56,5 +62,29 @@ public static class EngineSimulator
             if (d.Last == 1) break;
         }
         return new EngineRun(layers.ToEquatableArray(), total, machine.Snapshot());
+    }
+
+    /// <summary>
+    /// The start of each of <paramref name="layerIds"/> (layers of the program, in run order),
+    /// simulating only as far as the last of them.
+    /// </summary>
+    public static IReadOnlyList<LayerStart> StartsOf(LoweredProgram program, TensorData input, IReadOnlyList<int> layerIds)
+    {
+        var machine = new EngineMachine(program, program.FeatureImage(input));
+        var starts = new List<LayerStart>();
+        var pm = program.Images.Program;
+        int previous = -1;
+        for (int pc = 0; starts.Count < layerIds.Count; pc++)
+        {
+            if (pc >= pm.Depth) throw new InvalidOperationException($"program ran past its {pm.Depth} words before layer {layerIds[starts.Count]}");
+            var d = LayerDescriptor.FromFields(program.Layout.Program.Unpack(pm.Word(pc)));
+            if (d.LayerId != previous && d.LayerId == layerIds[starts.Count])
+                starts.Add(new LayerStart(d.LayerId, pc, machine.Snapshot()));
+            if (starts.Count == layerIds.Count) break;
+            if (d.Last == 1) throw new InvalidOperationException($"the program ended before layer {layerIds[starts.Count]}");
+            machine.RunLayer(d);
+            previous = d.LayerId;
+        }
+        return starts;
     }
 }

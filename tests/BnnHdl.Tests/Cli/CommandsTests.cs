@@ -223,6 +223,19 @@ public class EngineCommandsTests
         Assert.Matches(@"^icarus: PASS: 7 of 7 layers bit-exact and cycle-exact, run \d+ cycles as predicted$", lines[7]);
     }
 
+    [Theory]
+    [InlineData("0", null, "bnn-hdl: error: --parts must be at least 1, not 0\n")]
+    [InlineData("2", "run.vcd", "bnn-hdl: error: --trace writes the waveform of one run: it needs --parts 1\n")]
+    [InlineData("8", null, "bnn-hdl: error: network 'dense-mix' has 7 engine layer(s): it cannot run in 8 parts\n")]
+    public void Bad_parts_are_refused_before_the_simulation(string parts, string? trace, string error)
+    {
+        using var dir = new CliRunner.TempDir();
+        string[] args = ["cosim", "--model", "dense-mix", "--pe", "4", "--lanes", "8", "--parts", parts, "--rtl", dir.File("rtl")];
+        var r = CliRunner.Run(trace == null ? args : [.. args, "--trace", dir.File(trace)]);
+        Assert.Equal((1, error), (r.ExitCode, r.Error[r.Error.IndexOf("bnn-hdl: ", StringComparison.Ordinal)..]));
+        Assert.False(Directory.Exists(dir.File("rtl")));
+    }
+
     [Fact]
     public void A_network_the_engine_cannot_run_is_refused_naming_the_layers()
     {
