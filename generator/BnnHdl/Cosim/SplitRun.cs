@@ -58,13 +58,24 @@ public static class SplitRun
                     StopAfter: last ? null : LayerBefore(program, starts[j]),
                     FmOut: last ? null : Path.Combine(dir, EndImage));
             }).ToList();
+            var predicted = CycleModel.Predict(program).Layers;
             var results = RunAll(parts.Count, Math.Max(1, options.Jobs), j =>
             {
+                int first = j == 0 ? 0 : cuts[j - 1], last = j == cuts.Count ? program.Layers.Count - 1 : cuts[j] - 1;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 if (j > 0) WriteImages(rtlDir, parts[j].WorkDir, starts[j - 1]);
-                var result = RtlSimulator.Execute(simulator, parts[j], options);
-                options.PartDone?.Invoke(new PartDone(j, parts.Count, j == 0 ? 0 : cuts[j - 1],
-                    j == cuts.Count ? program.Layers.Count - 1 : cuts[j] - 1, clock.Elapsed));
+                // A part that hangs fails at twice its own predicted cycles, not the whole run's.
+                long partLimit = 2 * (predicted.Skip(first).Take(last - first + 1).Sum() + CycleModel.RunOverhead) + 1000;
+                CosimResult result;
+                try
+                {
+                    result = RtlSimulator.Execute(simulator, parts[j], options with { MaxCycles = Math.Min(options.MaxCycles, partLimit) });
+                }
+                catch (BnnHdlException e)
+                {
+                    throw new BnnHdlException($"part {j + 1} of {parts.Count} (layers {first}-{last}, from '{program.Layers[first].Source.Name}'): {e.Message}");
+                }
+                options.PartDone?.Invoke(new PartDone(j, parts.Count, first, last, clock.Elapsed));
                 return result;
             });
             var seams = starts.Select((start, j) => Seam(program, start, parts[j].FmOut!)).ToEquatableArray();

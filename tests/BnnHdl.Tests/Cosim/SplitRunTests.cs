@@ -49,6 +49,17 @@ public sealed class SplitRunTests
     }
 
     [Fact]
+    public void A_part_that_fails_is_named_with_its_layers()
+    {
+        var (_, input, program) = Network.Value;
+        int cut = SplitRun.Cuts(program, 2)[0];
+        using var dir = new TempFolder();
+        var e = Assert.Throws<BnnHdlException>(() => Cosimulation.Run(program, input, SimulatorKind.Verilator, Path.Combine(dir.Path, "rtl"),
+            new CosimOptions { Cache = CosimCheck.Cache, MaxCycles = 10, Parts = 2 }));
+        Assert.Equal($"part 1 of 2 (layers 0-{cut - 1}, from '{program.Layers[0].Source.Name}'): verilator co-simulation failed: no done after 10 cycles", e.Message);
+    }
+
+    [Fact]
     public void Cuts_fall_where_the_predicted_cycles_reach_each_share()
     {
         var program = Network.Value.Program;
