@@ -182,7 +182,8 @@ public static class RtlSimulator
     private static string ToolVersion(ExternalTool tool, string flag) =>
         Versions.GetOrAdd(tool.Path, _ => tool.Run([flag], Path.GetTempPath(), TimeSpan.FromMinutes(1)).Stdout.Split('\n')[0]);
 
-    private static void TryDelete(string dir)
+    /// <summary>Deletes a temporary run folder, best effort.</summary>
+    internal static void TryDelete(string dir)
     {
         try
         {

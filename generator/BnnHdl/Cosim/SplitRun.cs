@@ -41,7 +41,8 @@ public static class SplitRun
     {
         if (options.TracePath != null) throw new BnnHdlException("a waveform needs a run in one part");
         rtlDir = Path.GetFullPath(rtlDir);
-        var cuts = Cuts(program, options.Parts);
+        var predicted = CycleModel.Predict(program).Layers;
+        var cuts = Cuts(predicted, program.Name, options.Parts);
         // The engine simulator finds the parts' start images while the simulator is built.
         var startsTask = Task.Run(() => EngineSimulator.StartsOf(program, input, cuts));
         var simulator = RtlSimulator.Build(rtlDir, kind, options);
@@ -58,7 +59,6 @@ public static class SplitRun
                     StopAfter: last ? null : LayerBefore(program, starts[j]),
                     FmOut: last ? null : Path.Combine(dir, EndImage));
             }).ToList();
-            var predicted = CycleModel.Predict(program).Layers;
             var results = RunAll(parts.Count, Math.Max(1, options.Jobs), j =>
             {
                 int first = j == 0 ? 0 : cuts[j - 1], last = j == cuts.Count ? program.Layers.Count - 1 : cuts[j] - 1;
@@ -86,7 +86,7 @@ public static class SplitRun
         }
         finally
         {
-            if (options.OutDir == null) TryDelete(root);
+            if (options.OutDir == null) RtlSimulator.TryDelete(root);
         }
     }
 
@@ -121,12 +121,13 @@ public static class SplitRun
     }
 
     /// <summary>The first layer of parts 1 .. n - 1: where the predicted cycles before a layer first reach j / n of the layers' cycles.</summary>
-    public static IReadOnlyList<int> Cuts(LoweredProgram program, int parts)
+    public static IReadOnlyList<int> Cuts(LoweredProgram program, int parts) => Cuts(CycleModel.Predict(program).Layers, program.Name, parts);
+
+    private static IReadOnlyList<int> Cuts(IReadOnlyList<long> cycles, string network, int parts)
     {
-        var cycles = CycleModel.Predict(program).Layers;
         if (parts < 1) throw new BnnHdlException($"a run is split into at least 1 part, not {parts}");
         if (parts > cycles.Count)
-            throw new BnnHdlException($"network '{program.Name}' has {cycles.Count} engine layer(s): it cannot run in {parts} parts");
+            throw new BnnHdlException($"network '{network}' has {cycles.Count} engine layer(s): it cannot run in {parts} parts");
         var before = new long[cycles.Count + 1]; // before[k]: the cycles of layers 0 .. k - 1
         for (int k = 0; k < cycles.Count; k++) before[k + 1] = before[k] + cycles[k];
         var cuts = new List<int>();
@@ -173,17 +174,5 @@ public static class SplitRun
         return differing == 0
             ? new CosimSeam(start.LayerId, name, image.Depth, 0)
             : new CosimSeam(start.LayerId, name, image.Depth, differing, first, image.Hex(first), words[first]);
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover temporary run folder is harmless.
-        }
     }
 }
