@@ -244,8 +244,8 @@ module bnn_engine #(
                    ST_WAIT  = 4'd8,   // the next position waits for the WB (W > beats)
                    ST_FLUSH = 4'd9;   // the tile's last beats are done: the WB finishes
   // The WB forms acc in the cycle after the drain (wb_form: acc = cross << SC - corr << SK
-  // + bias), then runs these states; every threshold is compared at once, combinationally
-  // in the write cycles.
+  // + bias), then runs these states; every threshold is compared at once with the value
+  // acc takes (acc and add cycles), and the write cycles read the registered result.
   localparam [1:0] WB_IDLE  = 2'd0,
                    WB_RES   = 2'd1,   // res_k cycles: residual plane addresses presented
                    WB_ADD   = 2'd2,   // last residual plane arrives: acc = (acc << sa) + (r << sb) (or gate)

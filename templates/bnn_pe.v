@@ -49,45 +49,43 @@ module bnn_pe #(
     end
   endfunction
 
-  // The OR of the SL2 + 1 slots of CW bits (at most one is not 0).
-  function [CW-1:0] any_slot(input [times(SL2 + 1, CW)-1:0] slots);
-    integer k;
-    begin
-      any_slot = {CW{1'b0}};
-      for (k = 0; k <= SL2; k = k + 1) any_slot = any_slot | slots[times(k, CW) +: CW];
-    end
-  endfunction
-
   wire [S-1:0] bits = act & wgt;
 
   genvar g, j, m;
   generate
-    // Level j of the tree holds the counts of SEGS >> j runs (level 0: the smallest runs).
+    // Level j of the tree holds the counts of SEGS >> j runs (level 0: the smallest runs),
+    // one wire per node.
     for (j = 0; j <= SL2; j = j + 1) begin : g_level
-      wire [times(SEGS >> j, CW)-1:0] c;
-      for (g = 0; g < (SEGS >> j); g = g + 1) begin : g_join
+      for (g = 0; g < (SEGS >> j); g = g + 1) begin : g_node
+        wire [CW-1:0] c;
         if (j == 0) begin : g_leaf
           wire [LCW-1:0] run_count;
           bnn_popcount #(.N(L)) u_popcount (.bits(bits[times(g, L) +: L]), .count(run_count));
-          assign c[times(g, CW) +: CW] = CW'(run_count);
-        end else begin : g_node
-          assign c[times(g, CW) +: CW] = g_level[j - 1].c[times(g + g, CW) +: CW] + g_level[j - 1].c[times(g + g + 1, CW) +: CW];
+          assign c = CW'(run_count);
+        end else begin : g_join
+          assign c = g_level[j - 1].g_node[g + g].c + g_level[j - 1].g_node[g + g + 1].c;
         end
       end
     end
 
     for (g = 0; g < SEGS; g = g + 1) begin : g_acc
-      // This accumulator's count: run g of the level the segment mode selects (0 when the
-      // mode has fewer runs); each mode fills its own slot and the slots are ORed.
-      wire [times(SL2 + 1, CW)-1:0] slots;
+      // This accumulator's count: run g of the level the segment mode selects, 0 when the
+      // mode has fewer runs. Mode m's choice falls through to mode m - 1's.
       for (m = 0; m <= SL2; m = m + 1) begin : g_mode
-        if (g < (1 << m)) begin : g_has
-          assign slots[times(m, CW) +: CW] = (seg_m == SMW'(m)) ? g_level[SL2 - m].c[times(g, CW) +: CW] : {CW{1'b0}};
+        wire [CW-1:0] pick;
+        if (m == 0) begin : g_base
+          if (g == 0) begin : g_has
+            assign pick = (seg_m == SMW'(0)) ? g_level[SL2].g_node[0].c : {CW{1'b0}};
+          end else begin : g_none
+            assign pick = {CW{1'b0}};
+          end
+        end else if (g < (1 << m)) begin : g_has
+          assign pick = (seg_m == SMW'(m)) ? g_level[SL2 - m].g_node[g].c : g_mode[m - 1].pick;
         end else begin : g_none
-          assign slots[times(m, CW) +: CW] = {CW{1'b0}};
+          assign pick = g_mode[m - 1].pick;
         end
       end
-      wire [CW-1:0] count = any_slot(slots);
+      wire [CW-1:0] count = g_mode[SL2].pick;
 
       // A broadcast beat's term is segment g's element where the count is not 0.
       wire [BW-1:0] bval  = bvals[times(g, BW) +: BW];

@@ -4,9 +4,10 @@
 // tap_max + bias for max pooling. With a residual (res_step cycles, then add) it shifts
 // each arriving residual plane into r (the top plane of I(w) negative, B as 2u - 1) and
 // forms (acc << sa) + (r << sb), or gates acc by r (U(1): zero where 0; B: negate where -1).
-// Every threshold slot j <= n_thr of the PE's threshold-memory lane is compared with acc at
-// once; q counts those reached (n_thr - count for direction 1), combinationally, so the
-// write cycles that follow read q (and bit `op` of the raw accumulator) directly.
+// Every threshold slot j <= n_thr of the PE's threshold-memory lane is compared at once with
+// the value acc takes, in the cycle it takes it, and the reached bits are registered with
+// acc; q counts them (n_thr - count for direction 1), so the write cycles that follow read
+// q (and bit `op` of the raw accumulator) directly.
 module bnn_wb_lane #(
   parameter integer AW  = 16,  // accumulator (PE sum) width
   parameter integer XW  = 16,  // working width: max(AW, TW)
@@ -56,39 +57,59 @@ module bnn_wb_lane #(
   wire [XW-1:0] bias_x = XW'($signed(tm_lane[0 +: TW]));
   wire          dir    = tm_lane[TML - 1];
 
-  reg  [XW-1:0] acc;
-  wire [TS-2:0] reached;
-  genvar t;
-  generate
-    for (t = 1; t < TS; t = t + 1) begin : g_thr
-      wire [XW-1:0] thr_x = XW'($signed(tm_lane[at(t) +: TW]));
-      assign reached[t - 1] = ($signed(acc) >= $signed(thr_x)) & (n_thr >= NTW'(t));
-    end
-  endgenerate
-  wire [$clog2(TS)-1:0] cnt;
-  bnn_popcount #(.N(TS - 1)) u_thr_count (.bits(reached), .count(cnt));
-
-  // Residual value r, accumulated plane by plane as the planes arrive; r_next includes the
-  // plane arriving now, r_val is the operand (B: 2u - 1).
+  // Residual value r, accumulated plane by plane as the planes arrive. The values the
+  // registers take are functions of the registers (called only in the branches that load
+  // them), so that a simulator evaluates them in those cycles alone; synthesis builds the
+  // same logic as wires would.
   reg  [XW-1:0] r;
-  wire [XW-1:0] r_plane = XW'(res_bit) << rplane;
-  wire [XW-1:0] r_next  = rvalid ? (res_neg ? r - r_plane : r + r_plane) : r;
-  wire [XW-1:0] r_val   = res_bip ? (r_next << 1) - 1'b1 : r_next;
-  wire [XW-1:0] gated   = r_next[0] ? acc : (res_bip ? {XW{1'b0}} - acc : {XW{1'b0}});
+  // r with the plane arriving now (r itself when none arrives).
+  function [XW-1:0] r_arrived(input [XW-1:0] r_old);
+    begin
+      r_arrived = rvalid ? (res_neg ? r_old - (XW'(res_bit) << rplane) : r_old + (XW'(res_bit) << rplane)) : r_old;
+    end
+  endfunction
+  // The value acc takes in the acc cycle (forming) or the add cycle: the formed sum (or the
+  // max-pooling tap maximum) plus the bias; then acc and r combined: (acc << sa) + (r << sb)
+  // with r as the operand (B: 2u - 1), or acc gated by r (U(1): zero where 0; B: negate
+  // where -1).
+  function [XW-1:0] acc_next(input forming, input [XW-1:0] acc_old, input [XW-1:0] r_now);
+    begin
+      if (forming)
+        acc_next = pool_max ? XW'(tap_max) + bias_x
+                 : $signed(XW'($signed(cross_sum)) << sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(bias_x);
+      else if (ew_gate)
+        acc_next = r_now[0] ? acc_old : (res_bip ? {XW{1'b0}} - acc_old : {XW{1'b0}});
+      else
+        acc_next = (acc_old << sa) + ((res_bip ? (r_now << 1) - 1'b1 : r_now) << sb);
+    end
+  endfunction
+  // Threshold t of slots 1 .. n_thr reached by value v (bit t - 1).
+  function [TS-2:0] reached_by(input [XW-1:0] v);
+    integer t;
+    begin
+      for (t = 1; t < TS; t = t + 1)
+        reached_by[t - 1] = ($signed(v) >= $signed(XW'($signed(tm_lane[at(t) +: TW])))) & (n_thr >= NTW'(t));
+    end
+  endfunction
 
   always @(posedge clk) begin
     if (form) r <= {XW{1'b0}};
-    else if (res_step) r <= r_next;
+    else if (res_step) r <= r_arrived(r);
   end
 
+  // acc and the thresholds it reaches are registered together: the compares sit before the
+  // register, so the write cycles read the count without comparing (the tile's thresholds
+  // and n_thr hold until its last write: docs/engine.md "Overlapped write-back").
+  reg  [XW-1:0] acc;
+  reg  [TS-2:0] reached;
   always @(posedge clk) begin
-    if (form) begin
-      acc <= pool_max ? XW'(tap_max) + bias_x
-           : $signed(XW'($signed(cross_sum)) << sc) - $signed(corr_term) - $signed(bcorr_term) + $signed(bias_x);
-    end else if (add) begin
-      acc <= ew_gate ? gated : (acc << sa) + (r_val << sb);
+    if (form | add) begin
+      acc     <= acc_next(form, acc, r_arrived(r));
+      reached <= reached_by(acc_next(form, acc, r_arrived(r)));
     end
   end
+  wire [$clog2(TS)-1:0] cnt;
+  bnn_popcount #(.N(TS - 1)) u_thr_count (.bits(reached), .count(cnt));
 
   assign q       = dir ? QW'(n_thr) - QW'(cnt) : QW'(cnt);
   assign raw_bit = acc[op];

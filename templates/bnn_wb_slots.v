@@ -135,14 +135,6 @@ module bnn_wb_slots #(
       for (k = 0; k <= SL2; k = k + 1) if (m == SMW'(k)) idx_of_seg_mode = modes[lane_offset(k, WIW) +: WIW];
     end
   endfunction
-  // Each word of the access belongs to at most one slot: OR the slots' writes.
-  function [WRW-1:0] any_write(input [lane_offset(SLOTS, WRW)-1:0] all);
-    integer k;
-    begin
-      any_write = {WRW{1'b0}};
-      for (k = 0; k < SLOTS; k = k + 1) any_write = any_write | all[lane_offset(k, WRW) +: WRW];
-    end
-  endfunction
 
   // Segment 0's corrections arrive formed (corr_terms0); the others are read per segment.
   wire seg0_corrections_unused = ^{own_sums, grp_corrs, lane_mode, corr_on, sk};   // all read only for segments > 0
@@ -153,8 +145,6 @@ module bnn_wb_slots #(
       assign slot_res[lane_offset(g, P) +: P] = P'(res_words[lane_offset(g, S) +: S] >> res_lane0);
     end
   endgenerate
-  // The write of segment g of PE group q: {enables of the access's words, their data}.
-  wire [lane_offset(SLOTS, WRW)-1:0] seg_writes;
   generate
     for (g = 0; g < SEGS; g = g + 1) begin : g_seg_wb
       wire [PAW-1:0] cross_sums;
@@ -170,21 +160,27 @@ module bnn_wb_slots #(
                                            : grp_corrs[lane_offset(i, SA) + lane_offset(g, AW) +: AW];
           assign corr_terms[lane_offset(i, XW) +: XW] = corr_on ? XW'($signed(corr_g)) << sk : {XW{1'b0}};
         end
-        // PE i's residual bit under each PE-group and segment mode (its slot and lane).
+        // PE i's residual bit under each PE-group and segment mode (its slot and lane). In
+        // group 0 the slot is g under every segment mode (seg_m never exceeds SL2), so
+        // there is nothing to select.
         wire [PL2:0] by_group;
         for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
           localparam integer GQ = group_of(i, P >> mp);
           localparam integer GI = i - lane_offset(GQ, P >> mp);
-          wire [SL2:0] by_seg;
-          for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
-            localparam integer J = (GQ << ms) + g;
-            if (J < SLOTS) begin : g_slot
-              assign by_seg[ms] = slot_res[lane_offset(J, P) + GI];
-            end else begin : g_none
-              assign by_seg[ms] = 1'b0;
+          if (GQ == 0) begin : g_first_group
+            assign by_group[mp] = slot_res[lane_offset(g, P) + GI];
+          end else begin : g_other_group
+            wire [SL2:0] by_seg;
+            for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
+              localparam integer J = (GQ << ms) + g;
+              if (J < SLOTS) begin : g_slot
+                assign by_seg[ms] = slot_res[lane_offset(J, P) + GI];
+              end else begin : g_none
+                assign by_seg[ms] = 1'b0;
+              end
             end
+            assign by_group[mp] = bit_of_seg_mode(by_seg, seg_m);
           end
-          assign by_group[mp] = bit_of_seg_mode(by_seg, seg_m);
         end
         assign res_bits[i] = bit_of_group_mode(by_group, peg_m);
       end
@@ -205,39 +201,66 @@ module bnn_wb_slots #(
       // to slot q G + g's word, when the beat has this segment and group and the slot's
       // position is in the row.
       for (q = 0; q < PEGS; q = q + 1) begin : g_group_wb
-        wire [lane_offset(PL2 + 1, P)-1:0] lane_modes;
-        for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
-          if (q < (1 << mp)) begin : g_used
-            localparam integer FIRST = lane_offset(q, P >> mp);   // the group's first PE
-            assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> (FIRST >> xcp_log2);
-          end else begin : g_none
-            assign lane_modes[lane_offset(mp, P) +: P] = {P{1'b0}};
+        wire [P-1:0]   grp_bits;
+        wire [WIW-1:0] idx;
+        if (q == 0) begin : g_first_group
+          // Group 0 starts at PE 0 and writes slot g under every mode: nothing to select.
+          assign grp_bits = out_bits;
+          assign idx      = out_idxs[lane_offset(g, WIW) +: WIW];
+        end else begin : g_other_group
+          wire [lane_offset(PL2 + 1, P)-1:0] lane_modes;
+          for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
+            if (q < (1 << mp)) begin : g_used
+              localparam integer FIRST = lane_offset(q, P >> mp);   // the group's first PE
+              assign lane_modes[lane_offset(mp, P) +: P] = out_bits >> (FIRST >> xcp_log2);
+            end else begin : g_none
+              assign lane_modes[lane_offset(mp, P) +: P] = {P{1'b0}};
+            end
           end
-        end
-        wire [lane_offset(SL2 + 1, WIW)-1:0] idx_modes;
-        for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
-          localparam integer J = (q << ms) + g;
-          if (J < SLOTS) begin : g_slot
-            assign idx_modes[lane_offset(ms, WIW) +: WIW] = out_idxs[lane_offset(J, WIW) +: WIW];
-          end else begin : g_none
-            assign idx_modes[lane_offset(ms, WIW) +: WIW] = {WIW{1'b0}};
+          wire [lane_offset(SL2 + 1, WIW)-1:0] idx_modes;
+          for (ms = 0; ms <= SL2; ms = ms + 1) begin : g_seg_mode
+            localparam integer J = (q << ms) + g;
+            if (J < SLOTS) begin : g_slot
+              assign idx_modes[lane_offset(ms, WIW) +: WIW] = out_idxs[lane_offset(J, WIW) +: WIW];
+            end else begin : g_none
+              assign idx_modes[lane_offset(ms, WIW) +: WIW] = {WIW{1'b0}};
+            end
           end
+          assign grp_bits = p_of_group_mode(lane_modes, peg_m);
+          assign idx      = idx_of_seg_mode(idx_modes, seg_m);
         end
-        wire [P-1:0]   grp_bits = p_of_group_mode(lane_modes, peg_m);
-        wire [WIW-1:0] idx      = idx_of_seg_mode(idx_modes, seg_m);
         wire [XGW-1:0] grp_x    = XGW'(q) << seg_m;
         wire [XGW-1:0] wb_xg    = wb_x + grp_x + XGW'(g);
         wire [XGW-1:0] n_segs   = XGW'(1) << seg_m;
         wire [XGW-1:0] n_groups = XGW'(1) << peg_m;
         wire           writes   = (XGW'(g) < n_segs) & (XGW'(q) < n_groups) & (wb_xg < ow);
         wire [S-1:0]   data     = S'(grp_bits) << lane0;
-        for (i = 0; i < FB; i = i + 1) begin : g_word
-          wire hit = writes & (idx == WIW'(i));
-          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + FBS + i] = hit;
-          assign seg_writes[lane_offset(lane_offset(g, PEGS) + q, WRW) + lane_offset(i, S) +: S] = hit ? data : {S{1'b0}};
-        end
       end
     end
+
+    // Word i of the access: each slot's hit on it and its data there, ORed in a chain over
+    // the segments g and their groups q (each word belongs to at most one slot).
+    for (i = 0; i < FB; i = i + 1) begin : g_word
+      for (g = 0; g < SEGS; g = g + 1) begin : g_seg
+        for (q = 0; q < PEGS; q = q + 1) begin : g_group
+          wire hit = g_seg_wb[g].g_group_wb[q].writes & (g_seg_wb[g].g_group_wb[q].idx == WIW'(i));
+          wire [S-1:0] data = hit ? g_seg_wb[g].g_group_wb[q].data : {S{1'b0}};
+          wire any_hit;
+          wire [S-1:0] any_data;
+          if (q > 0) begin : g_after_group
+            assign any_hit  = g_group[q - 1].any_hit | hit;
+            assign any_data = g_group[q - 1].any_data | data;
+          end else if (g > 0) begin : g_after_seg
+            assign any_hit  = g_seg[g - 1].g_group[PEGS - 1].any_hit | hit;
+            assign any_data = g_seg[g - 1].g_group[PEGS - 1].any_data | data;
+          end else begin : g_first
+            assign any_hit  = hit;
+            assign any_data = data;
+          end
+        end
+      end
+      assign write[FBS + i]                = g_seg[SEGS - 1].g_group[PEGS - 1].any_hit;
+      assign write[lane_offset(i, S) +: S] = g_seg[SEGS - 1].g_group[PEGS - 1].any_data;
+    end
   endgenerate
-  assign write = any_write(seg_writes);
 endmodule
