@@ -1,4 +1,5 @@
-// bnn_engine: engine controller and datapath (docs/engine.md is the contract).
+// bnn_engine: engine controller and datapath (docs/engine.md is the contract); the beat's
+// arithmetic is bnn_pe_array, the write-back bnn_wb_slots.
 //
 // A layer-sequential binary-weight MAC engine. For every layer of the program it walks
 // the layer's tiles (one group x one block of P output channels), every output position
@@ -91,15 +92,6 @@ module bnn_engine #(
 );
   `include "bnn_params.vh"
 
-  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
-  // a loop of constant bound, which Verilator unrolls and folds).
-  function integer group_of(input integer pe, input integer width);
-    integer k;
-    begin
-      group_of = 0;
-      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
-    end
-  endfunction
   // v x n for a constant n: v shifted by each set bit of n, added (no multiplier).
   function [CW-1:0] times_const(input [CW-1:0] v, input integer n);
     integer b;
@@ -682,20 +674,16 @@ module bnn_engine #(
   end
 
   // ---------------------------------------------------------------------------------
-  // Datapath: the segments' input words, P PEs, the shared corrections, the broadcast element
+  // Datapath (bnn_pe_array): the segments' input words, P PEs, the corrections, the
+  // broadcast elements, max pooling
   // ---------------------------------------------------------------------------------
-  // What each segment reads: its input word (act vectors), residual word and output word.
   localparam integer FBS = S << $clog2(FB);
-  wire [FBS-1:0] a_words = fm_a_rdata;
-  wire [S-1:0]   act, run_taps;
-  wire [lane_offset(PEGS, S)-1:0]   acts;       // each PE group's act vector
-  wire [lane_offset(P, S)-1:0]      pe_acts;
-  wire [lane_offset(SLOTS, S)-1:0]   res_words;
-  wire [lane_offset(SLOTS, WIW)-1:0] out_idxs;
-  wire [lane_offset(SEGS, S)-1:0]    elem_words;  // segment g's broadcast element word
+  localparam integer SA  = lane_offset(SEGS, AW);
+  localparam integer SXW = lane_offset(SEGS, XW);
+  localparam integer PAW = lane_offset(P, AW);
+  localparam integer PXW = lane_offset(P, XW);
   wire lane_mode = f_lane_mode != 0;
-  // Lane mode with segments or the window: every PE has its own act vector.
-  wire lane_segs = lane_mode & ((f_seg_log2 != {PM_SEG_LOG2_W{1'b0}}) | win);
+  wire pool_max  = f_pool_max != 0;
   // The vertical walk (docs/engine.md "Vertical walk") reads and writes one plane of
   // positions a row apart: strided accesses whose words are one position each.
   wire vert = f_vert != 0;
@@ -703,149 +691,45 @@ module bnn_engine #(
   // them, so the value fits WIW whenever it is used).
   wire [WIW-1:0] in_pos_words  = vert ? WIW'(1) : WIW'(f_sx_step);
   wire [WIW-1:0] out_pos_words = vert ? WIW'(1) : WIW'(f_out_k);
+  wire [WIW-1:0] res_pos_words = vert ? WIW'(1) : WIW'(f_res_k);
   assign fm_a_stride = vert ? FM_AW'(f_sx_step) : FM_AW'(1);
   // Port B reads the residual planes of the G positions a residual row apart, and writes
   // the output planes an output row apart (the regions' pitches may differ).
   assign fm_b_stride = !vert ? FM_AW'(1) : fm_we ? FM_AW'(f_out_x_step) : FM_AW'(f_res_pix_step);
-  wire [WIW-1:0] res_pos_words = vert ? WIW'(1) : WIW'(f_res_k);
-  bnn_seg_input #(
-    .P(P), .S(S), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS), .FB(FB), .FBS(FBS), .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W),
-    .LLW(TT_LANE_LO_W), .LSW(LNW0), .KWW(PM_KW_W),
-    .PS(lane_offset(P, S)), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW)), .QS(lane_offset(PEGS, S)), .ES(lane_offset(SEGS, S))
-  ) u_seg_input (
-    .a_words(a_words), .b_words(fm_b_rdata), .in_k(in_pos_words), .out_k(out_pos_words), .res_k(res_pos_words),
-    .seg_m(f_seg_log2), .peg_m(f_peg_log2), .lane_segs(lane_segs), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0), .lane_lo(f_lane_lo),
-    .lane_sh(d_lane_sh), .pads(d_pads), .mask(d_mask), .act(act), .acts(acts), .pe_acts(pe_acts), .run_taps(run_taps),
-    .res_words(res_words), .out_idxs(out_idxs), .bc_per_tap(per_tap), .bc_k(WIW'(f_bc_word_step)), .elem_words(elem_words));
-  wire d_pad = d_pads[0];
 
-  // corr = sum over beats of popcount(act) << p (sign plane negative), once for all PEs of a
-  // PE group; with segments one per segment: a PE whose weights are all ones, per PE group.
-  localparam integer SA  = lane_offset(SEGS, AW);
-  localparam integer PL2 = $clog2(PEGS);
-  wire [lane_offset(PEGS, SA)-1:0] corrs;   // PE group q's segment sums at bits [q x SA +: SA]
-  genvar q;
-  generate
-    for (q = 0; q < PEGS; q = q + 1) begin : g_corr
-      wire [AW-1:0] corr_next_unused;
-      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_corr (
-        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane), .act(acts[lane_offset(q, S) +: S]), .wgt({S{1'b1}}),
-        .bcast(1'b0), .bvals({SEGS{1'b0}}), .seg_m(f_seg_log2), .next(corr_next_unused), .sums(corrs[lane_offset(q, SA) +: SA]));
-    end
-  endgenerate
-  wire act_unused = ^act;   // group 0's act is acts[S-1:0]
-  // The values of PE-group mode m (or segment mode m) among every mode's values.
-  function [SA-1:0] sa_of_group_mode(input [lane_offset(PL2 + 1, SA)-1:0] modes, input [PM_PEG_LOG2_W-1:0] m);
-    integer k;
-    begin
-      sa_of_group_mode = {SA{1'b0}};
-      for (k = 0; k <= PL2; k = k + 1) if (m == PM_PEG_LOG2_W'(k)) sa_of_group_mode = modes[lane_offset(k, SA) +: SA];
-    end
-  endfunction
-  wire pool_max  = f_pool_max != 0;
-  wire ones      = f_ones != 0;
-  // Max pooling restarts the PE sums at every tap (a tap's value is its planes' sum).
-  wire pe_first  = pool_max ? d_tap_first : d_first;
-
-  // Broadcast elements, one per segment g (column m + g): their planes arrive one per cycle
-  // before the tap's beats, from lane d_blane + g of the access's first word (bc_per_tap = 0:
-  // the G columns are neighbouring channels of one word) or lane d_blane of its word
-  // g x bc_word_step (bc_per_tap = 1: neighbouring positions); bsum_g = sum of segment g's
-  // elements over the taps, shared by all PEs.
-  localparam integer SBW = lane_offset(SEGS, BW);
-  localparam integer SXW = lane_offset(SEGS, XW);
-  wire [SBW-1:0] bvals;
-  wire [SXW-1:0] bcorr_terms;
-  generate
-    for (sg = 0; sg < SEGS; sg = sg + 1) begin : g_bc
-      wire [S-1:0]   eword = elem_words[lane_offset(sg, S) +: S];   // from bnn_seg_input
-      wire [LNW-1:0] elane = per_tap ? d_blane : d_blane + LNW'(sg);
-      wire           bbit  = |(eword & ({{(S-1){1'b0}}, 1'b1} << elane));
-      reg  [BW-1:0]  bval;
-      reg  [AW-1:0]  bsum;
-      always @(posedge clk) begin
-        if (d_bvalid) bval <= (d_bplane == {PM_BC_K_W{1'b0}} ? {BW{1'b0}} : bval) | (BW'(bbit) << d_bplane);
-        if (d_valid & d_tap_first) bsum <= (d_first ? {AW{1'b0}} : bsum) + AW'(bval);
-      end
-      assign bvals[lane_offset(sg, BW) +: BW] = bval;
-      assign bcorr_terms[lane_offset(sg, XW) +: XW] = (f_bcorr != 0) ? XW'(bsum) << f_sbc : {XW{1'b0}};
-    end
-  endgenerate
-  // inside_count (sum pooling of a padded B input): the correction is the number of the
-  // window's inside taps, counted once per tap and shared by all PEs.
-  reg  [AW-1:0] n_inside;
-  always @(posedge clk) begin
-    if (d_valid & d_tap_first) n_inside <= (d_first ? {AW{1'b0}} : n_inside) + AW'(!d_pad);
-  end
-  wire          inside_count = f_inside_count != 0;
-  // In lane mode PE i's own input lane is lane_lo + i (run_taps with segments or the window:
-  // the first lane, or the first kw lanes, of every run, where bnn_seg_input puts the PE's
-  // channel).
-  wire [S-1:0]  own_one   = {{(S-1){1'b0}}, 1'b1} << f_lane_lo;
-
-  // TM lane of one PE: TS values of TW bits, then the direction bit.
-  localparam integer TML  = lane_offset(TS, TW) + 1;
-  localparam integer QALL = lane_offset(P, QW);
-  localparam integer PAW  = lane_offset(P, AW);
-  localparam integer PXW  = lane_offset(P, XW);
-  // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
-  wire [TT_ACTIVE_W-1:0] stored = f_active >> f_xcp_log2;
-  wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
-  wire [PXW-1:0] corr_terms0;  // segment 0's per-PE corrections (lane mode: each PE's own)
-  wire [PAW-1:0] tap_maxes;    // each PE's maximum over the taps (max pooling)
-  // Each PE's segment sums, own (lane-mode) corrections and its group's shared ones, at [i x SA +: SA].
-  wire [lane_offset(P, SA)-1:0] pe_sums, pe_own_sums, pe_grp_corrs;
-
-  genvar i, g;
-  generate
-    for (i = 0; i < P; i = i + 1) begin : g_pe
-      wire [lane_offset(SEGS, AW)-1:0] sums, own_sums;
-      wire [AW-1:0] cross_next;
-      wire [S-1:0]  pe_act = pe_acts[lane_offset(i, S) +: S];
-      // This PE's group's shared corrections (one per segment) under each PE-group mode.
-      wire [lane_offset(PL2 + 1, SA)-1:0] corr_modes;
-      for (g = 0; g <= PL2; g = g + 1) begin : g_corr_mode
-        assign corr_modes[lane_offset(g, SA) +: SA] = corrs[lane_offset(group_of(i, P >> g), SA) +: SA];
-      end
-      wire [SA-1:0] grp_corrs = sa_of_group_mode(corr_modes, f_peg_log2);
-      assign pe_grp_corrs[lane_offset(i, SA) +: SA] = grp_corrs;
-      // All-ones weights: PE i's weight word is its own lane alone (no weight memory read),
-      // or the first lane of every run when segmented.
-      wire [S-1:0]  own_lanes = lane_segs ? run_taps : own_one << i;
-      wire [S-1:0]  wgt = ones ? own_lanes : wm_rdata[lane_offset(i, S) +: S];
-      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(BW), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_pe (
-        .clk(clk), .en(d_valid), .first(pe_first), .neg(d_neg), .plane(d_plane),
-        .act(pe_act), .wgt(wgt), .bcast(bcast), .bvals(bvals), .seg_m(f_seg_log2), .next(cross_next), .sums(sums));
-      assign pe_sums[lane_offset(i, SA) +: SA] = sums;
-
-      // Lane mode: this PE's own correction (one per segment), from its input lane only.
-      wire [AW-1:0] own_next_unused;
-      bnn_pe #(.S(S), .AW(AW), .PW(PW), .BW(1), .SEGS(SEGS), .SMW(PM_SEG_LOG2_W)) u_own (
-        .clk(clk), .en(d_valid), .first(d_first), .neg(d_neg), .plane(d_plane),
-        .act(pe_act), .wgt(own_lanes), .bcast(1'b0), .bvals({SEGS{1'b0}}), .seg_m(f_seg_log2), .next(own_next_unused), .sums(own_sums));
-      assign pe_own_sums[lane_offset(i, SA) +: SA] = own_sums;
-      wire [AW-1:0] own_corr = own_sums[AW-1:0];
-      wire [XW-1:0] corr_src  = inside_count ? XW'(n_inside)
-                              : lane_mode ? XW'($signed(own_corr)) : XW'($signed(grp_corrs[AW-1:0]));
-      assign corr_terms0[lane_offset(i, XW) +: XW] = (f_corr != 0) ? corr_src << f_sk : {XW{1'b0}};
-
-      // Max pooling: the maximum over the inside taps of each tap's value (values >= 0).
-      reg  [AW-1:0] tap_max;
-      wire [AW-1:0] max_base = d_first ? {AW{1'b0}} : tap_max;
-      always @(posedge clk) begin
-        if (d_valid) begin
-          if (d_tap_last) tap_max <= (!d_pad && cross_next > max_base) ? cross_next : max_base;
-          else if (d_first) tap_max <= {AW{1'b0}};
-        end
-      end
-      assign tap_maxes[lane_offset(i, AW) +: AW] = tap_max;
-    end
-  endgenerate
+  wire [lane_offset(P, SA)-1:0]      pe_sums, pe_own_sums, pe_grp_corrs;
+  wire [PXW-1:0]                     corr_terms0;
+  wire [PAW-1:0]                     tap_maxes;
+  wire [SXW-1:0]                     bcorr_terms;
+  wire [lane_offset(SLOTS, S)-1:0]   res_words;
+  wire [lane_offset(SLOTS, WIW)-1:0] out_idxs;
+  bnn_pe_array #(
+    .P(P), .S(S), .AW(AW), .XW(XW), .PW(PW), .BW(BW), .SEGS(SEGS), .PEGS(PEGS), .SLOTS(SLOTS), .FB(FB), .FBS(FBS),
+    .WIW(WIW), .SMW(PM_SEG_LOG2_W), .PGW(PM_PEG_LOG2_W), .LLW(TT_LANE_LO_W), .LSW(LNW0), .LNW(LNW), .KWW(PM_KW_W),
+    .BKW(PM_BC_K_W), .SKW(PM_SK_W), .SBCW(PM_SBC_W), .PS(lane_offset(P, S)), .PSA(lane_offset(P, SA)), .PXW(PXW),
+    .PAW(PAW), .SX(SXW), .SS(lane_offset(SLOTS, S)), .SI(lane_offset(SLOTS, WIW))
+  ) u_pe_array (
+    .clk(clk), .a_words(fm_a_rdata), .b_words(fm_b_rdata), .wm_word(wm_rdata),
+    .d_valid(d_valid), .d_first(d_first), .d_neg(d_neg), .d_plane(d_plane), .d_tap_first(d_tap_first),
+    .d_tap_last(d_tap_last), .d_pads(d_pads), .d_mask(d_mask), .d_lane_sh(d_lane_sh), .d_bvalid(d_bvalid),
+    .d_bplane(d_bplane), .d_blane(d_blane),
+    .seg_m(f_seg_log2), .peg_m(f_peg_log2), .lane_mode(lane_mode), .win(win), .kw(f_kw), .pad_one(f_pad_one != 0),
+    .lane_lo(f_lane_lo), .in_pos_words(in_pos_words), .out_pos_words(out_pos_words), .res_pos_words(res_pos_words),
+    .bcast(bcast), .bc_per_tap(per_tap), .bc_k(WIW'(f_bc_word_step)), .pool_max(pool_max), .ones(f_ones != 0),
+    .inside_count(f_inside_count != 0), .corr_on(f_corr != 0), .sk(f_sk), .bcorr_on(f_bcorr != 0), .sbc(f_sbc),
+    .pe_sums(pe_sums), .pe_own_sums(pe_own_sums), .pe_grp_corrs(pe_grp_corrs), .corr_terms0(corr_terms0),
+    .tap_maxes(tap_maxes), .bcorr_terms(bcorr_terms), .res_words(res_words), .out_idxs(out_idxs));
 
   // ---------------------------------------------------------------------------------
   // Write-back of the beat's position slots (bnn_wb_slots): one bnn_wb_segment per
   // segment, all in the same cycles
   // ---------------------------------------------------------------------------------
+  // TM lane of one PE: TS values of TW bits, then the direction bit.
+  localparam integer TML  = lane_offset(TS, TW) + 1;
+  localparam integer QALL = lane_offset(P, QW);
+  // Stored lanes of this tile: active / G (G = 2^xcp_log2 divides active).
+  wire [TT_ACTIVE_W-1:0] stored = f_active >> f_xcp_log2;
+  wire [P-1:0] active_mask = ~({P{1'b1}} << stored);
   // res_kind: I(w)'s top plane counts negative; a gate (ew_op) is one plane: U(1) zeroes acc
   // where it is 0, B negates acc where its stored bit is 0 (-1).
   wire         res_neg  = (res_kind == 2'd3) & (d_rplane == f_res_k - 1'b1);

@@ -36,7 +36,8 @@ public sealed record GateEstimate(EquatableArray<ModuleGates> Modules)
         int shiftBits = w.ScBits + w.SaBits + w.SbBits + w.ResPlaneBits;
         var modules = new List<ModuleGates>
         {
-            new("bnn_engine", "sequencer, descriptor fields, addresses, pad tests, per-PE corrections and max pooling", 1, ModuleCells.Engine(w)),
+            new("bnn_engine", "sequencer, descriptor fields, addresses, pad tests", 1, ModuleCells.Engine(w)),
+            new("bnn_pe_array", "weight selection, per-PE corrections, max pooling, broadcast elements", 1, ModuleCells.PeArray(w)),
             new("bnn_seg_input", "the access's words to each position, slot, segment and PE", 1, ModuleCells.SegInput(w)),
             new("bnn_pe", "layer PEs: AND of act and weight, run counts, segment selection", w.P, ModuleCells.Pe(w.S, w.Segments, w.BroadcastBits)),
             new("bnn_pe", "correction PEs: a PE of all-ones weights per lane (lane mode) and per PE group", w.P + w.PeGroups, ModuleCells.Pe(w.S, w.Segments, 1)),

@@ -7,6 +7,7 @@ bnn_wb_lane.v
 bnn_wb_segment.v
 bnn_wb_slots.v
 bnn_seg_input.v
+bnn_pe_array.v
 bnn_fm_banks.v
 bnn_rom.v
 bnn_engine.v
