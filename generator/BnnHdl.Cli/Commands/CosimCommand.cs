@@ -99,6 +99,7 @@ public static class CosimCommand
             var runTimeout = TimeSpan.FromMinutes(Math.Max(10, predicted / 250_000.0));
             // Progress per layer the RTL completes (a layer of several program words reports once).
             var progress = console.Stage(kind.ToString().ToLowerInvariant(), program.Layers.Count);
+            bool simulatorReady = false;
             var options = new CosimOptions
             {
                 TracePath = tracePath, MaxCycles = limit, RunTimeout = runTimeout, BuildTimeout = TimeSpan.FromMinutes(30),
@@ -113,14 +114,29 @@ public static class CosimCommand
                             $"cosim: part {part.Part + 1} of {part.Parts} (layers {part.FirstLayer}-{part.LastLayer}, {program.Layers[part.FirstLayer].Source.Name} to {program.Layers[part.LastLayer].Source.Name}) simulated in {part.Elapsed.TotalSeconds:F1} s"));
                     }
                 },
+                // The build of a big engine takes minutes: say when it ends, not after the run.
+                SimulatorReady = ready =>
+                {
+                    lock (console)
+                    {
+                        simulatorReady = true;
+                        console.EndProgress();
+                        console.Error.WriteLine(ready.Built
+                            ? string.Create(CultureInfo.InvariantCulture, $"cosim: built the simulator in {ready.Elapsed.TotalSeconds:F0} s (cached for the next run)")
+                            : "cosim: simulator build reused from the cache");
+                    }
+                },
                 LayerDone = id => progress.Report(id >= 0 && id < program.Layers.Count ? program.Layers[id].Source.Name : $"layer {id}"),
             };
             // The reference model runs while the simulator is built (Verilator itself is one
             // thread, the reference another): the two do not wait for each other.
             var rtlRun = Task.Run(() => Cosimulation.Run(program, net.Input, kind, dir, options));
             var reference = ReferenceModel.Run(net.Graph, net.Input, console.Stage("reference", net.Graph.Layers.Count));
+            lock (console)
+            {
+                if (!simulatorReady && !rtlRun.IsCompleted) console.Error.WriteLine("cosim: the reference model is done; waiting for the simulator build");
+            }
             var report = rtlRun.GetAwaiter().GetResult();
-            console.Error.WriteLine(report.Built ? "cosim: built the simulator" : "cosim: simulator build reused from the cache");
             if (tracePath != null) console.Error.WriteLine($"cosim: waveform written to {tracePath}");
             var verdict = CosimVerdict.Of(report, reference, program);
             if (decodeDir != null)

@@ -42,6 +42,8 @@ public sealed record CosimOptions
     public Action<PartDone>? PartDone { get; init; }
     /// <summary>Simulator processes of a split run at once (default: the machine's processors).</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
+    /// <summary>Called once the simulator is ready, before it runs: built now or taken from the cache, and how long that took; null: quiet.</summary>
+    public Action<SimulatorReady>? SimulatorReady { get; init; }
     /// <summary>Called with a layer's id as the RTL finishes it (the harness prints "layer ID" lines; from several threads with parts); null: quiet.</summary>
     public Action<int>? LayerDone { get; init; }
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -57,6 +59,9 @@ public sealed record RunPart(string WorkDir, string OutDir, int? StopAfter = nul
 
 /// <summary>A simulator ready to run: its kind, the RTL folder it was built from, the build folder, and whether it was built now (not taken from the cache).</summary>
 public sealed record BuiltSimulator(SimulatorKind Kind, string RtlDir, string Folder, bool Built);
+
+/// <summary>The simulator of a run is ready: <see cref="Built"/> now (false: from the cache), in <see cref="Elapsed"/>.</summary>
+public sealed record SimulatorReady(SimulatorKind Kind, bool Built, TimeSpan Elapsed);
 
 /// <summary>Part <see cref="Part"/> (from 0) of <see cref="Parts"/> of a split run has ended: its layers and how long it simulated.</summary>
 public sealed record PartDone(int Part, int Parts, int FirstLayer, int LastLayer, TimeSpan Elapsed);
@@ -96,11 +101,13 @@ public static class RtlSimulator
     /// <summary>The simulator of a generated RTL folder, from the cache or built now (a traced build when options ask for a waveform).</summary>
     public static BuiltSimulator Build(string rtlDir, SimulatorKind kind, CosimOptions options)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var design = Design.Read(Path.GetFullPath(rtlDir));
         var cache = options.Cache ?? BuildCache.Default;
         var (folder, built) = kind == SimulatorKind.Verilator
             ? BuildVerilator(design, cache, options, traced: options.TracePath != null)
             : BuildIcarus(design, cache, options);
+        options.SimulatorReady?.Invoke(new SimulatorReady(kind, built, clock.Elapsed));
         return new BuiltSimulator(kind, design.Dir, folder, built);
     }
 
