@@ -1,5 +1,6 @@
-// bnn_engine: engine controller and datapath (docs/engine.md is the contract); the beat's
-// arithmetic is bnn_pe_array, the write-back bnn_wb_slots.
+// bnn_engine: engine controller and datapath (docs/engine.md is the contract); the walk of
+// a tile's positions and beats is bnn_beat_walker, the beat's arithmetic bnn_pe_array, the
+// write-back bnn_wb_slots.
 //
 // A layer-sequential binary-weight MAC engine. For every layer of the program it walks
 // the layer's tiles (one group x one block of P output channels), every output position
@@ -92,14 +93,6 @@ module bnn_engine #(
 );
   `include "bnn_params.vh"
 
-  // v x n for a constant n: v shifted by each set bit of n, added (no multiplier).
-  function [CW-1:0] times_const(input [CW-1:0] v, input integer n);
-    integer b;
-    begin
-      times_const = {CW{1'b0}};
-      for (b = 0; b < 31; b = b + 1) if (((n >> b) & 1) != 0) times_const = times_const + (v << b);
-    end
-  endfunction
   // lane x width at elaboration: every call has constant arguments (a bit offset or a
   // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
   function integer lane_offset(input integer lane, input integer width);
@@ -219,12 +212,12 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------
-  // The controller walks layers, tiles, positions and beats; the write-back unit (WB)
-  // takes each position's sums in the cycle after its last beat's data arrived and works on
-  // them while the beats of the next position run. The two share no state: a position
-  // starts at least W cycles after the previous one (W = the WB's cycles per position), so
-  // the WB is free again when the next sums arrive, and a tile ends when the WB has
-  // written its last position (ST_FLUSH).
+  // The controller walks layers and tiles, and through bnn_beat_walker the positions and
+  // beats of each tile; the write-back unit (WB) takes each position's sums in the cycle
+  // after its last beat's data arrived and works on them while the beats of the next
+  // position run. The two share no state: a position starts at least W cycles after the
+  // previous one (W = the WB's cycles per position), so the WB is free again when the next
+  // sums arrive, and a tile ends when the WB has written its last position (ST_FLUSH).
   localparam [3:0] ST_IDLE  = 4'd0,   // waiting for start
                    ST_BOOT  = 4'd1,   // RUN_OVERHEAD: pc <= 0
                    ST_LRD   = 4'd2,   // LAYER_SETUP 1: program word address presented
@@ -252,17 +245,8 @@ module bnn_engine #(
   reg  [PM_N_TILES_W-1:0] tile_idx;    // tile number within the layer
   reg  [LCW-1:0]          lcyc;        // cycles of the current layer so far
   reg                     layer_open;  // the previous program word ended a layer (or none ran yet)
-
-  // Output position (y, x) and its window origin (iy0, ix0) = (y sy - pt, x sx - pl).
-  reg  [PM_OH_W-1:0]      y;
-  reg  [PM_OW_W-1:0]      x;
-  reg  [CW-1:0]           iy0, ix0;
-  reg  [FM_AW-1:0]        row_addr;    // FM address of window origin (iy0, -pl) + cb_off
-  reg  [FM_AW-1:0]        pos_addr;    // FM address of window origin (iy0, ix0) + cb_off
-  // Cycles since this position's first cycle (counted up to W): the next position may start
-  // once it reaches W.
+  // The width of W, the WB's cycles per position (the walker counts a position's cycles up to it).
   localparam integer WCW = (PM_OUT_K_W > PM_RES_K_W ? PM_OUT_K_W : PM_RES_K_W) + 2;
-  reg  [WCW-1:0]          pos_cyc;
 
   // Write-back unit: the output and residual addresses of the position it works on.
   reg  [PM_OW_W-1:0]      wb_x;
@@ -272,163 +256,75 @@ module bnn_engine #(
   reg  [FM_AW-1:0]        res_pos;     // FM address of residual plane 0 of this position
   reg                     wb_tile_last; // the WB's position is the tile's last
 
-  // Beat counters within a position: tap (ky, kx) at input (iy, ix), beat b of the
-  // tap's ncb_k words = block j, plane p.
-  reg  [PM_KH_W-1:0]      ky;
-  reg  [PM_KW_W-1:0]      kx;
-  reg  [CW-1:0]           iy, ix;
-  reg  [FM_AW-1:0]        tap_row;     // FM address of tap (ky, 0)
-  reg  [FM_AW-1:0]        tap_addr;    // FM address of tap (ky, kx), beat 0
-  reg  [FM_AW-1:0]        blk_addr;    // FM address of the tap's current block, plane 0
-  reg  [FM_AW-1:0]        rd_ptr;      // FM address of this beat
-  reg  [TT_NCB_K_W-1:0]   b;
-  reg  [PW-1:0]           p;
-  reg  [TT_NCB_W-1:0]     j;
-  reg  [LNW0-1:0]         lane_sh;     // dense segments: the first lane of this run block in its block
-  reg  [WM_AW-1:0]        wm_ptr;
-  reg                     first_beat;
-
   // Write-back counters: output plane.
   reg  [PM_OUT_K_W-1:0]   op;
   reg  [PM_RES_K_W-1:0]   rp;          // residual plane being read
-
-  // Broadcast element of an act x act product (docs/engine.md "Activation x activation
-  // products"): its word is a base plus a multiple of bc_word_step, its channel a lane and
-  // a block offset. One of the two moves per tap and restarts per position, the other moves
-  // per position and restarts per tile (which one: bc_per_tap).
-  reg  [FM_AW-1:0]        bc_pos_word; // word part at this position's first tap
-  reg  [LNW-1:0]          bc_pos_lane; // channel lane and block offset at this position's first tap
-  reg  [FM_AW-1:0]        bc_pos_off;
-  reg  [FM_AW-1:0]        bc_word;     // the same for the current tap
-  reg  [LNW-1:0]          bc_lane;
-  reg  [FM_AW-1:0]        bc_off;
-  reg  [PM_BC_K_W-1:0]    bq;          // element plane being read
-
-  // Beat pipeline: what the data arriving this cycle belongs to.
-  reg                     d_valid, d_first;
-  reg  [FB-1:0]           d_pads;      // per input position j of the access: it is padding
-  reg                     d_neg;       // the beat is the sign plane of a signed input
-  reg                     d_tap_first, d_tap_last;
-  reg                     d_bvalid;    // a broadcast element plane arrives this cycle
-  reg  [PM_BC_K_W-1:0]    d_bplane;
-  reg  [LNW-1:0]          d_blane;
-  reg  [PW-1:0]           d_plane;
-  reg  [S-1:0]            d_mask;
-  reg  [LNW0-1:0]         d_lane_sh;
   reg                     d_rvalid;    // a residual plane arrives this cycle
-  reg                     d_end;       // the position's last beat's data arrives (drain)
-  reg                     d_end_last;  // ... and it is the tile's last position
   reg  [PM_RES_K_W-1:0]   d_rplane;
 
   // ---------------------------------------------------------------------------------
-  // Loop conditions
+  // Loop conditions of the controller and the WB
   // ---------------------------------------------------------------------------------
-  wire p_last     = p == f_in_k - 1'b1;
-  wire b_last     = b == f_ncb_k - 1'b1;
-  // The window (docs/engine.md "Window"): one beat carries a whole window row, so kx stays 0.
-  wire win        = f_win != 0;
-  wire kx_last    = win | (kx == f_kw - 1'b1);
-  wire ky_last    = ky == f_kh - 1'b1;
   // A position group is 2^(seg_log2 + peg_log2) positions of a row (the last may be short):
   // G segments in each of Q PE groups.
   localparam integer PMW = (PM_SEG_LOG2_W > PM_PEG_LOG2_W ? PM_SEG_LOG2_W : PM_PEG_LOG2_W) + 1;
   wire [PMW-1:0] pos_m  = PMW'(f_seg_log2) + PMW'(f_peg_log2);
   wire [XGW-1:0] x_step = XGW'(1) << pos_m;
-  wire x_last     = {2'b00, x} + x_step >= XGW'(f_ow);
-  wire y_last     = y == f_oh - 1'b1;
   wire tile_last  = tile_idx == f_n_tiles - 1'b1;
   wire wb_x_last  = {2'b00, wb_x} + x_step >= XGW'(f_ow);
   wire op_last    = op == f_out_k - 1'b1;
   wire rp_last    = rp == f_res_k - 1'b1;
-  wire bq_last    = bq == f_bc_k - 1'b1;
   wire bcast      = f_bcast != 0;
-  wire tap_last   = kx_last & ky_last;
-  // Dense segments read a group in run blocks of S >> seg_log2 lanes (docs/engine.md
-  // "Segments"): from lane lane_lo of the first block on, the next block once a block's
-  // runs are used up.
-  wire run_blocks = (f_lane_mode == {PM_LANE_MODE_W{1'b0}}) & (f_seg_log2 != {PM_SEG_LOG2_W{1'b0}});
-  wire [LNW0:0]  run_lanes = (LNW0+1)'(S) >> f_seg_log2;
-  wire [LNW0:0]  next_sh   = {1'b0, lane_sh} + run_lanes;
-  wire run_wrap   = !run_blocks | (next_sh == (LNW0+1)'(S));
-  wire [LNW0-1:0] first_sh = run_blocks ? LNW0'(f_lane_lo) : {LNW0{1'b0}};
+  wire per_tap    = f_bc_per_tap != 0;
+  wire win        = f_win != 0;
+  wire lane_mode  = f_lane_mode != 0;
   // res_kind: 0 none, 1 U(k) (unsigned planes), 2 B (stored bit u is 2u - 1), 3 I(w) (two's complement).
   wire [1:0] res_kind = 2'(f_res_kind);
   wire       has_res  = res_kind != 2'd0;
-  wire pos_last   = x_last & y_last;
   // W: the WB's cycles per position after forming acc (residual reads + add, writes).
   wire [WCW-1:0] wb_cycles = (has_res ? WCW'(f_res_k) + WCW'(1) : WCW'(0)) + WCW'(f_out_k);
-  wire period_ok  = pos_cyc >= wb_cycles;
 
   // ---------------------------------------------------------------------------------
-  // Next output position (used when a position starts: after ST_TLAT, or next_pos)
+  // Positions and beats of the tile (bnn_beat_walker): FM port A and WM addresses, pad
+  // tests, lane masks, the beat pipeline
   // ---------------------------------------------------------------------------------
-  wire [CW-1:0]    neg_pt = {CW{1'b0}} - CW'(f_pt);
-  wire [CW-1:0]    neg_pl = {CW{1'b0}} - CW'(f_pl);
-  wire             new_tile = state == ST_TLAT;
-  wire             new_row  = new_tile | x_last;
-  wire [PM_OH_W-1:0] nx_y   = new_tile ? {PM_OH_W{1'b0}} : (x_last ? y + 1'b1 : y);
-  wire [PM_OW_W-1:0] nx_x   = new_row ? {PM_OW_W{1'b0}} : x + PM_OW_W'(x_step);
-  wire [CW-1:0]    nx_iy0   = new_tile ? neg_pt : (x_last ? iy0 + CW'(f_sy) : iy0);
-  wire [CW-1:0]    nx_ix0   = new_row ? neg_pl : ix0 + (CW'(f_sx) << pos_m);
-  // Origin (-pt, -pl) of the input region, shifted to the tile's first channel block.
-  wire [FM_AW-1:0] org_addr = FM_AW'(f_in_base) - FM_AW'(f_pad_step) + FM_AW'(f_cb_off);
-  wire [FM_AW-1:0] nx_row   = new_tile ? org_addr
-                            : (x_last ? row_addr + FM_AW'(f_sy_step) : row_addr);
-  wire [FM_AW-1:0] nx_pos   = new_row ? nx_row : pos_addr + (FM_AW'(f_sx_step) << pos_m);
-  // Broadcast element channel: the next lane, wrapping into the next block (bc_cb_step words on)
-  // (the lowering makes bc_lane0 < S, so no division is needed).
-  // With G = 2^seg_log2 segments a position group is G columns: the channel lane moves G
-  // lanes (the lowering keeps bc_lane0 a multiple of G, so a group never crosses a block), or
-  // the word G element steps.
-  wire             per_tap     = f_bc_per_tap != 0;
-  wire [LNW:0]     pos_lane_g  = {1'b0, bc_pos_lane} + ((LNW+1)'(1) << f_seg_log2);
-  wire             pos_wrap    = pos_lane_g == (LNW+1)'(S);
-  wire [LNW-1:0]   pos_lane_nx = pos_wrap ? {LNW{1'b0}} : pos_lane_g[LNW-1:0];
-  wire [FM_AW-1:0] pos_off_nx  = pos_wrap ? bc_pos_off + FM_AW'(f_bc_cb_step) : bc_pos_off;
-  wire             tap_wrap    = {1'b0, bc_lane} == (LNW+1)'(S - 1);
-  wire [LNW-1:0]   tap_lane_nx = tap_wrap ? {LNW{1'b0}} : bc_lane + 1'b1;
-  wire [FM_AW-1:0] tap_off_nx  = tap_wrap ? bc_off + FM_AW'(f_bc_cb_step) : bc_off;
-  wire [FM_AW-1:0] nx_bc_word  = new_tile ? FM_AW'(f_bc_base)
-                               : (per_tap ? bc_pos_word + (FM_AW'(f_bc_word_step) << f_seg_log2) : bc_pos_word);
-  wire [LNW-1:0]   nx_bc_lane  = new_tile ? LNW'(f_bc_lane0) : (per_tap ? bc_pos_lane : pos_lane_nx);
-  wire [FM_AW-1:0] nx_bc_off   = new_tile ? {FM_AW{1'b0}} : (per_tap ? bc_pos_off : pos_off_nx);
-
-  // ---------------------------------------------------------------------------------
-  // Pad detection and lane mask of the current beat
-  // ---------------------------------------------------------------------------------
-  // Position slot j reads input column ix + j sx (same row; the window, at stride 1, its
-  // position j): each has its own pad test.
-  wire row_out = iy[CW-1] | ($signed(iy) >= $signed(CW'(f_in_h)));
-  wire [FB-1:0] pad_segs;
-  genvar sg;
-  generate
-    for (sg = 0; sg < FB; sg = sg + 1) begin : g_seg_pad
-      wire [CW-1:0] ixg = ix + times_const(CW'(f_sx), sg);
-      assign pad_segs[sg] = row_out | ixg[CW-1] | ($signed(ixg) >= $signed(CW'(f_in_w)));
-    end
-  endgenerate
-  // Lane l of block j is a real input of the group iff it is not below lane_lo in the
-  // first block and not at or above lane_hi in the last block (only those two blocks
-  // of a group's range can be partial). The two limits are thermometer masks made by
-  // shifting all-ones (lanes >= lane_lo; lanes < lane_hi, lane_hi = S keeping all).
-  wire          blk_first = j == {TT_NCB_W{1'b0}};
-  wire          blk_last  = j == f_ncb - 1'b1;
-  wire [S-1:0]  from_lo   = {S{1'b1}} << f_lane_lo;
-  wire [S-1:0]  below_hi  = ~({S{1'b1}} << f_lane_hi);
-  // Run blocks are shifted down to lane 0 before the mask: only the last one is partial.
-  wire [S-1:0]  lane_mask = run_blocks ? (blk_last ? below_hi : {S{1'b1}})
-                          : (blk_first ? from_lo : {S{1'b1}}) & (blk_last ? below_hi : {S{1'b1}});
+  wire             b_last, tap_last, pos_last, bq_last, period_ok;
+  wire [FM_AW-1:0] beat_addr;
+  wire             d_valid, d_first, d_neg, d_tap_first, d_tap_last, d_bvalid, d_end, d_end_last;
+  wire [FB-1:0]    d_pads;
+  wire [PM_BC_K_W-1:0] d_bplane;
+  wire [LNW-1:0]   d_blane;
+  wire [PW-1:0]    d_plane;
+  wire [S-1:0]     d_mask;
+  wire [LNW0-1:0]  d_lane_sh;
+  bnn_beat_walker #(
+    .S(S), .CW(CW), .FM_AW(FM_AW), .WM_AW(WM_AW), .FB(FB), .PW(PW), .OHW(PM_OH_W), .OWW(PM_OW_W),
+    .KHW(PM_KH_W), .KWW(PM_KW_W), .NCBW(TT_NCB_W), .NCKW(TT_NCB_K_W), .BKW(PM_BC_K_W), .SMW(PM_SEG_LOG2_W),
+    .LLW(TT_LANE_LO_W), .LHW(TT_LANE_HI_W), .LNW0(LNW0), .LNW(LNW), .PMW(PMW), .XGW(XGW), .WCW(WCW)
+  ) u_walker (
+    .clk(clk), .rst(rst), .tile_start(state == ST_TLAT), .beat(state == ST_BEAT), .bc_read(state == ST_BC),
+    .waiting(state == ST_WAIT), .wb_cycles(wb_cycles), .pos_m(pos_m), .x_step(x_step),
+    .in_base(FM_AW'(f_in_base)), .pad_step(FM_AW'(f_pad_step)), .in_h(CW'(f_in_h)), .in_w(CW'(f_in_w)),
+    .in_k(f_in_k), .oh(f_oh), .ow(f_ow), .kh(f_kh), .kw(f_kw), .pt(CW'(f_pt)), .pl(CW'(f_pl)),
+    .sy(CW'(f_sy)), .sx(CW'(f_sx)), .dy(CW'(f_dy)), .dx(CW'(f_dx)),
+    .sy_step(FM_AW'(f_sy_step)), .sx_step(FM_AW'(f_sx_step)), .dy_step(FM_AW'(f_dy_step)), .dx_step(FM_AW'(f_dx_step)),
+    .in_cb_step(FM_AW'(f_in_cb_step)), .in_signed(f_in_signed != 0), .lane_mode(lane_mode), .win(win),
+    .seg_m(f_seg_log2), .bc_base(FM_AW'(f_bc_base)), .bc_k(f_bc_k), .bc_per_tap(per_tap),
+    .bc_word_step(FM_AW'(f_bc_word_step)), .bc_cb_step(FM_AW'(f_bc_cb_step)), .bc_lane0(LNW'(f_bc_lane0)),
+    .cb_off(FM_AW'(f_cb_off)), .ncb(f_ncb), .ncb_k(f_ncb_k), .lane_lo(f_lane_lo), .lane_hi(f_lane_hi), .wb(WM_AW'(f_wb)),
+    .b_last(b_last), .tap_last(tap_last), .pos_last(pos_last), .bq_last(bq_last), .period_ok(period_ok),
+    .a_addr(beat_addr), .wm_addr(wm_addr),
+    .d_valid(d_valid), .d_first(d_first), .d_pads(d_pads), .d_neg(d_neg), .d_tap_first(d_tap_first),
+    .d_tap_last(d_tap_last), .d_bvalid(d_bvalid), .d_bplane(d_bplane), .d_blane(d_blane), .d_plane(d_plane),
+    .d_mask(d_mask), .d_lane_sh(d_lane_sh), .d_end(d_end), .d_end_last(d_end_last));
 
   // ---------------------------------------------------------------------------------
   // Controller
   // ---------------------------------------------------------------------------------
-  wire beats_done = (state == ST_BEAT) & b_last & tap_last;
   wire wb_finish  = (wb_state == WB_WRITE) & op_last;
   wire tile_end   = (state == ST_FLUSH) & wb_finish & wb_tile_last;
   wire part_end   = tile_end & tile_last;
   wire layer_end  = part_end & (f_end_layer != 0);
-  // The next position starts after this one's beats, once W cycles of it have passed.
-  wire next_pos   = ((beats_done & !pos_last) | (state == ST_WAIT)) & period_ok;
   wire [3:0] first_state = bcast ? ST_BC : ST_BEAT;
 
   always @(posedge clk) begin
@@ -541,100 +437,6 @@ module bnn_engine #(
     end
   end
 
-  // Position and beat counters.
-  wire enter_position = (state == ST_TLAT) | next_pos;
-
-  always @(posedge clk) begin
-    if (enter_position) begin
-      y          <= nx_y;
-      x          <= nx_x;
-      iy0        <= nx_iy0;
-      ix0        <= nx_ix0;
-      row_addr   <= nx_row;
-      pos_addr   <= nx_pos;
-      bc_pos_word <= nx_bc_word;
-      bc_pos_lane <= nx_bc_lane;
-      bc_pos_off  <= nx_bc_off;
-      bc_word    <= nx_bc_word;
-      bc_lane    <= nx_bc_lane;
-      bc_off     <= nx_bc_off;
-      ky         <= {PM_KH_W{1'b0}};
-      kx         <= {PM_KW_W{1'b0}};
-      iy         <= nx_iy0;
-      ix         <= nx_ix0;
-      tap_row    <= nx_pos;
-      tap_addr   <= nx_pos;
-      blk_addr   <= nx_pos;
-      rd_ptr     <= nx_pos;
-      b          <= {TT_NCB_K_W{1'b0}};
-      p          <= {PW{1'b0}};
-      j          <= {TT_NCB_W{1'b0}};
-      lane_sh    <= first_sh;
-      wm_ptr     <= WM_AW'(f_wb);
-      first_beat <= 1'b1;
-    end else if (state == ST_BEAT) begin
-      first_beat <= 1'b0;
-      if (p_last) begin
-        // next channel block (or next tap): the weight word advances
-        p      <= {PW{1'b0}};
-        j      <= j + 1'b1;
-        wm_ptr <= wm_ptr + 1'b1;
-      end else begin
-        p <= p + 1'b1;
-      end
-      if (!b_last) begin
-        b <= b + 1'b1;
-        // Planes of a block are consecutive words; the next block is a block image further
-        // (the next run block of the same block reads its words again, S >> seg_log2 lanes on).
-        if (p_last & !run_wrap) begin
-          lane_sh  <= next_sh[LNW0-1:0];
-          rd_ptr   <= blk_addr;
-        end else if (p_last) begin
-          lane_sh  <= {LNW0{1'b0}};
-          blk_addr <= blk_addr + FM_AW'(f_in_cb_step);
-          rd_ptr   <= blk_addr + FM_AW'(f_in_cb_step);
-        end else begin
-          rd_ptr <= rd_ptr + 1'b1;
-        end
-      end else begin
-        b    <= {TT_NCB_K_W{1'b0}};
-        j    <= {TT_NCB_W{1'b0}};
-        lane_sh <= first_sh;
-        // The next tap's broadcast element: the channel moves (per tap) or the word does.
-        if (per_tap) begin
-          bc_lane <= tap_lane_nx;
-          bc_off  <= tap_off_nx;
-        end else begin
-          bc_word <= bc_word + FM_AW'(f_bc_word_step);
-        end
-        if (!kx_last) begin
-          kx       <= kx + 1'b1;
-          ix       <= ix + CW'(f_dx);
-          tap_addr <= tap_addr + FM_AW'(f_dx_step);
-          blk_addr <= tap_addr + FM_AW'(f_dx_step);
-          rd_ptr   <= tap_addr + FM_AW'(f_dx_step);
-        end else begin
-          kx <= {PM_KW_W{1'b0}};
-          ix <= ix0;
-          if (!ky_last) begin
-            ky       <= ky + 1'b1;
-            iy       <= iy + CW'(f_dy);
-            tap_row  <= tap_row + FM_AW'(f_dy_step);
-            tap_addr <= tap_row + FM_AW'(f_dy_step);
-            blk_addr <= tap_row + FM_AW'(f_dy_step);
-            rd_ptr   <= tap_row + FM_AW'(f_dy_step);
-          end
-        end
-      end
-    end
-  end
-
-  // pos_cyc: 1 in a position's first cycle, counting up to W.
-  always @(posedge clk) begin
-    if (enter_position) pos_cyc <= {{(WCW-1){1'b0}}, 1'b1};
-    else if (!period_ok) pos_cyc <= pos_cyc + 1'b1;
-  end
-
   // Write-back counters.
   always @(posedge clk) begin
     if (wb_form) begin
@@ -645,32 +447,8 @@ module bnn_engine #(
     end else if (wb_state == WB_WRITE) begin
       op <= op + 1'b1;
     end
-    bq <= (state == ST_BC) ? bq + 1'b1 : {PM_BC_K_W{1'b0}};
-  end
-
-  // Beat pipeline registers (data of this beat arrives next cycle).
-  always @(posedge clk) begin
-    if (rst) begin
-      d_valid <= 1'b0;
-      d_end   <= 1'b0;
-    end else begin
-      d_valid <= state == ST_BEAT;
-      d_end   <= beats_done;
-    end
-    d_end_last <= pos_last;
     d_rvalid <= wb_state == WB_RES;
     d_rplane <= rp;
-    d_bvalid <= state == ST_BC;
-    d_bplane <= bq;
-    d_blane  <= bc_lane;
-    d_neg    <= (f_in_signed != 0) & p_last;
-    d_tap_first <= b == {TT_NCB_K_W{1'b0}};
-    d_tap_last  <= b_last;
-    d_first <= first_beat;
-    d_plane <= p;
-    d_pads  <= pad_segs;
-    d_mask  <= lane_mask;
-    d_lane_sh <= lane_sh;
   end
 
   // ---------------------------------------------------------------------------------
@@ -682,7 +460,6 @@ module bnn_engine #(
   localparam integer SXW = lane_offset(SEGS, XW);
   localparam integer PAW = lane_offset(P, AW);
   localparam integer PXW = lane_offset(P, XW);
-  wire lane_mode = f_lane_mode != 0;
   wire pool_max  = f_pool_max != 0;
   // The vertical walk (docs/engine.md "Vertical walk") reads and writes one plane of
   // positions a row apart: strided accesses whose words are one position each.
@@ -762,11 +539,10 @@ module bnn_engine #(
   // ---------------------------------------------------------------------------------
   assign pm_addr  = pc;
   assign tt_addr  = tt_ptr;
-  assign wm_addr  = wm_ptr;
   // TM: the tile's one word, held for the whole tile.
   assign tm_addr  = TM_AW'(f_tb);
   // FM port A: beats and broadcast elements (reads); port B: the WB's residual reads and writes.
-  assign fm_a_addr = (state == ST_BC) ? bc_word + bc_off + FM_AW'(bq) : rd_ptr;
+  assign fm_a_addr = beat_addr;
   assign fm_we     = wb_state == WB_WRITE;
   assign fm_b_addr = fm_we ? out_pos + FM_AW'(op) : res_pos + FM_AW'(rp);
   // The tile's stored lanes lie in one FM word of each position (docs/engine.md "Views"): lane0 + i.

@@ -21,7 +21,7 @@ public static class RtlEmitter
 {
     /// <summary>The building blocks, in dependency order (the filelist and the core list them so).</summary>
     public static IReadOnlyList<string> Blocks { get; } =
-        ["bnn_popcount.v", "bnn_accum.v", "bnn_pe.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "bnn_seg_input.v", "bnn_pe_array.v", "bnn_fm_banks.v", "bnn_rom.v", "bnn_engine.v"];
+        ["bnn_popcount.v", "bnn_accum.v", "bnn_pe.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "bnn_seg_input.v", "bnn_pe_array.v", "bnn_beat_walker.v", "bnn_fm_banks.v", "bnn_rom.v", "bnn_engine.v"];
 
     /// <summary>Every Verilog source of the design (the header is included by bnn_engine.v).</summary>
     public static IReadOnlyList<string> Sources { get; } = [.. Blocks, "bnn_engine_top.v"];

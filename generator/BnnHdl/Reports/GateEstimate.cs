@@ -36,7 +36,8 @@ public sealed record GateEstimate(EquatableArray<ModuleGates> Modules)
         int shiftBits = w.ScBits + w.SaBits + w.SbBits + w.ResPlaneBits;
         var modules = new List<ModuleGates>
         {
-            new("bnn_engine", "sequencer, descriptor fields, addresses, pad tests", 1, ModuleCells.Engine(w)),
+            new("bnn_engine", "layer and tile sequencer, write-back addresses, descriptor fields", 1, ModuleCells.Engine(w)),
+            new("bnn_beat_walker", "positions, taps, blocks and planes: read addresses, pad tests, lane masks", 1, ModuleCells.BeatWalker(w)),
             new("bnn_pe_array", "weight selection, per-PE corrections, max pooling, broadcast elements", 1, ModuleCells.PeArray(w)),
             new("bnn_seg_input", "the access's words to each position, slot, segment and PE", 1, ModuleCells.SegInput(w)),
             new("bnn_pe", "layer PEs: AND of act and weight, run counts, segment selection", w.P, ModuleCells.Pe(w.S, w.Segments, w.BroadcastBits)),

@@ -115,20 +115,29 @@ public static class ModuleCells
     }
 
     /// <summary>
-    /// bnn_engine's own logic: the sequencer and the descriptor fields it holds and steps
-    /// through (per bit of the program and tile words), per position of an access its pad
-    /// test (CW-bit add and compares).
+    /// bnn_engine's own logic: the layer and tile sequencer, the write-back's state and
+    /// addresses, and the descriptor fields it widens for its blocks (per bit of the program
+    /// and tile words).
     /// </summary>
     public static long Engine(EngineWidths w) =>
-        Round(155 + 12.9 * (w.ProgramWordBits + w.TileWordBits) + 6.4 * w.Banks * w.CoordinateBits);
+        Round(155 + 4.1 * (w.ProgramWordBits + w.TileWordBits));
+
+    /// <summary>
+    /// bnn_beat_walker: the position, tap, block and plane counters and the address registers
+    /// they step (per bit of the program and tile words, whose fields they add), and per
+    /// position slot of an access its pad test (CW-bit add and compares).
+    /// </summary>
+    public static long BeatWalker(EngineWidths w) =>
+        Round(10.4 * (w.ProgramWordBits + w.TileWordBits) + 4.6 * w.Banks * w.CoordinateBits);
 
     /// <summary>
     /// bnn_pe_array's own logic (its PEs and bnn_seg_input counted apart): per PE the
     /// weight-word selection (S wide) and the correction and max-pooling datapath (XW wide),
-    /// per segment the broadcast element's bit select and bsum (S and AW wide).
+    /// per segment the broadcast element's bit select and bsum (S and AW wide), and a fixed
+    /// part (the inside-tap count, the beat flags).
     /// </summary>
     public static long PeArray(EngineWidths w) =>
-        Round(8.9 * w.P * w.WorkBits + 3.6 * w.P * w.S + 5.9 * w.Segments * (w.S + w.AccumulatorBits));
+        Round(330 + 8.9 * w.P * w.WorkBits + 3.6 * w.P * w.S + 5.9 * w.Segments * (w.S + w.AccumulatorBits));
 
     private static long Round(double cells) => Math.Max(0, (long)Math.Round(cells));
 }

@@ -196,11 +196,12 @@ public class EngineCommandsTests
             "  TT        31 x 72 bits = 0.3 KiB, tile table (read-only)\n" +
             "  PM        7 x 188 bits = 0.2 KiB, program memory (read-only)\n" +
             "  memory    13.4 KiB in all\n" +
-            "  gates     11,019 cells estimated (Yosys generic gates after synth, memories excluded), by module:\n" +
+            "  gates     11,693 cells estimated (Yosys generic gates after synth, memories excluded), by module:\n" +
             "            bnn_wb_lane           4 x   1,139 =      4,556  corrections, bias, residual, thresholds (with its popcount)\n" +
-            "            bnn_engine            1 x   3,057 =      3,057  sequencer, descriptor fields, addresses, pad tests\n" +
+            "            bnn_beat_walker       1 x   2,336 =      2,336  positions, taps, blocks and planes: read addresses, pad tests, lane masks\n" +
             "            bnn_accum             9 x     217 =      1,953  shift by the plane, add or subtract, register\n" +
-            "            bnn_pe_array          1 x     785 =        785  weight selection, per-PE corrections, max pooling, broadcast elements\n" +
+            "            bnn_pe_array          1 x   1,115 =      1,115  weight selection, per-PE corrections, max pooling, broadcast elements\n" +
+            "            bnn_engine            1 x   1,065 =      1,065  layer and tile sequencer, write-back addresses, descriptor fields\n" +
             "            bnn_popcount          9 x      26 =        234  popcount of a run of 8 lanes\n" +
             "            bnn_wb_slots          1 x     160 =        160  write-back routing: residual bits in, output words out\n" +
             "            bnn_seg_input         1 x      99 =         99  the access's words to each position, slot, segment and PE\n" +

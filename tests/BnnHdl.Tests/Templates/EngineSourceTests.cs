@@ -14,7 +14,7 @@ namespace BnnHdl.Tests.Templates;
 /// </summary>
 public sealed partial class EngineSourceTests
 {
-    private static readonly string[] EngineFiles = ["bnn_engine.v", "bnn_pe.v", "bnn_popcount.v", "bnn_accum.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "bnn_seg_input.v", "bnn_pe_array.v"];
+    private static readonly string[] EngineFiles = ["bnn_engine.v", "bnn_pe.v", "bnn_popcount.v", "bnn_accum.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "bnn_seg_input.v", "bnn_pe_array.v", "bnn_beat_walker.v"];
 
     [Theory]
     [InlineData(4, 8, 16, 16)]

@@ -8,6 +8,7 @@ bnn_wb_segment.v
 bnn_wb_slots.v
 bnn_seg_input.v
 bnn_pe_array.v
+bnn_beat_walker.v
 bnn_fm_banks.v
 bnn_rom.v
 bnn_engine.v
