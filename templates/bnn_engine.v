@@ -92,14 +92,7 @@ module bnn_engine #(
   input  wire [TM_W-1:0]       tm_rdata
 );
   `include "bnn_params.vh"
-
-  // lane x width at elaboration: every call has constant arguments (a bit offset or a
-  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
-  function integer lane_offset(input integer lane, input integer width);
-    begin
-      lane_offset = lane * width;
-    end
-  endfunction
+  `include "bnn_offsets.vh"
 
   // ---------------------------------------------------------------------------------
   // Working widths

@@ -95,22 +95,7 @@ module bnn_pe_array #(
 );
   localparam integer PL2 = $clog2(PEGS);
 
-  // lane x width at elaboration: every call has constant arguments (a bit offset or a
-  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
-  function integer lane_offset(input integer lane, input integer width);
-    begin
-      lane_offset = lane * width;
-    end
-  endfunction
-  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
-  // a loop of constant bound, which Verilator unrolls and folds).
-  function integer group_of(input integer pe, input integer width);
-    integer k;
-    begin
-      group_of = 0;
-      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
-    end
-  endfunction
+  `include "bnn_offsets.vh"
 
   localparam integer SA = lane_offset(SEGS, AW);
   // The values of PE-group mode m among every mode's values.
@@ -196,7 +181,7 @@ module bnn_pe_array #(
       // This PE's group's shared corrections (one per segment) under each PE-group mode.
       wire [lane_offset(PL2 + 1, SA)-1:0] corr_modes;
       for (g = 0; g <= PL2; g = g + 1) begin : g_corr_mode
-        assign corr_modes[lane_offset(g, SA) +: SA] = corrs[lane_offset(group_of(i, P >> g), SA) +: SA];
+        assign corr_modes[lane_offset(g, SA) +: SA] = corrs[lane_offset(group_of(i, P >> g, PEGS), SA) +: SA];
       end
       wire [SA-1:0] grp_corrs = sa_of_group_mode(corr_modes, peg_m);
       assign pe_grp_corrs[lane_offset(i, SA) +: SA] = grp_corrs;

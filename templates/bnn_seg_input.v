@@ -67,13 +67,7 @@ module bnn_seg_input #(
   localparam integer PL2 = $clog2(PEGS);
   localparam integer RJ  = FB < SLOTS ? FB : SLOTS;   // access positions a dense run can read
 
-  // lane x width at elaboration: every call has constant arguments (a bit offset or a
-  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
-  function integer lane_offset(input integer lane, input integer width);
-    begin
-      lane_offset = lane * width;
-    end
-  endfunction
+  `include "bnn_offsets.vh"
   // n x k for a constant n: the field value k shifted by each set bit of n (all 32 of them), added.
   function [WIW-1:0] times_k(input [WIW-1:0] k, input integer n);
     begin
@@ -93,15 +87,6 @@ module bnn_seg_input #(
     begin
       word_at = {S{1'b0}};
       for (k = 0; k < FB; k = k + 1) if (idx == WIW'(k)) word_at = words[lane_offset(k, S) +: S];
-    end
-  endfunction
-  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
-  // a loop of constant bound, which Verilator unrolls and folds).
-  function integer group_of(input integer pe, input integer width);
-    integer k;
-    begin
-      group_of = 0;
-      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
     end
   endfunction
   // The vector of PE-group mode peg_m among the PL2 + 1 modes' vectors.
@@ -204,7 +189,7 @@ module bnn_seg_input #(
       // Dense work: the act vector of this PE's group under each PE-group mode.
       wire [lane_offset(PL2 + 1, S)-1:0] group_modes;
       for (m = 0; m <= PL2; m = m + 1) begin : g_group_mode
-        assign group_modes[lane_offset(m, S) +: S] = acts[lane_offset(group_of(i, P >> m), S) +: S];
+        assign group_modes[lane_offset(m, S) +: S] = acts[lane_offset(group_of(i, P >> m, PEGS), S) +: S];
       end
       assign pe_acts[lane_offset(i, S) +: S] = lane_segs ? of_mode(lane_modes, seg_m) : of_group_mode(group_modes, peg_m);
     end

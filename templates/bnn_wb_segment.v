@@ -51,13 +51,7 @@ module bnn_wb_segment #(
   input  wire [1:0]      xcp_mode,    // cross-channel pooling: 0 none, 1 pairs, 2 fours
   output wire [P-1:0]    out_bits     // bit op of each stored lane's value
 );
-  // lane x width at elaboration: every call has constant arguments (a bit offset or a
-  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
-  function integer lane_offset(input integer lane, input integer width);
-    begin
-      lane_offset = lane * width;
-    end
-  endfunction
+  `include "bnn_offsets.vh"
 
   wire [QALL-1:0] q_all;    // each PE's thresholded value q
   wire [QALL-1:0] pooled;   // each stored lane's (pooled) value

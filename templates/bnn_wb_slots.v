@@ -90,22 +90,7 @@ module bnn_wb_slots #(
   localparam integer SL2 = $clog2(SEGS);
   localparam integer PL2 = $clog2(PEGS);
 
-  // lane x width at elaboration: every call has constant arguments (a bit offset or a
-  // width), so this is a constant, never a multiplier (EngineSourceTests checks both).
-  function integer lane_offset(input integer lane, input integer width);
-    begin
-      lane_offset = lane * width;
-    end
-  endfunction
-  // pe / width (the PE group of PE pe): the largest k < PEGS with k x width <= pe (no divider;
-  // a loop of constant bound, which Verilator unrolls and folds).
-  function integer group_of(input integer pe, input integer width);
-    integer k;
-    begin
-      group_of = 0;
-      for (k = 1; k < PEGS; k = k + 1) if (pe >= lane_offset(k, width)) group_of = k;
-    end
-  endfunction
+  `include "bnn_offsets.vh"
   // The value of PE-group mode m (or segment mode m) among every mode's values.
   function [P-1:0] p_of_group_mode(input [lane_offset(PL2 + 1, P)-1:0] modes, input [PGW-1:0] m);
     integer k;
@@ -165,7 +150,7 @@ module bnn_wb_slots #(
         // there is nothing to select.
         wire [PL2:0] by_group;
         for (mp = 0; mp <= PL2; mp = mp + 1) begin : g_group_mode
-          localparam integer GQ = group_of(i, P >> mp);
+          localparam integer GQ = group_of(i, P >> mp, PEGS);
           localparam integer GI = i - lane_offset(GQ, P >> mp);
           if (GQ == 0) begin : g_first_group
             assign by_group[mp] = slot_res[lane_offset(g, P) + GI];

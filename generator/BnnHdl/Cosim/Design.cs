@@ -1,8 +1,10 @@
+using BnnHdl.Emit;
+
 namespace BnnHdl.Cosim;
 
 /// <summary>
 /// A generated RTL folder as the simulators see it: the Verilog sources listed in its
-/// files.f, the included parameter header, and the harness folder tb/.
+/// files.f, the headers they include, and the harness folder tb/.
 /// </summary>
 internal sealed record Design(string Dir, IReadOnlyList<string> Sources)
 {
@@ -17,7 +19,7 @@ internal sealed record Design(string Dir, IReadOnlyList<string> Sources)
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith('+'))
             .ToList();
-        foreach (string s in sources.Append("bnn_params.vh"))
+        foreach (string s in sources.Concat(RtlEmitter.Headers))
             if (!File.Exists(Path.Combine(dir, s))) throw new BnnHdlException($"generated RTL folder '{dir}' lacks {s}");
         return new Design(dir, sources);
     }
@@ -28,7 +30,7 @@ internal sealed record Design(string Dir, IReadOnlyList<string> Sources)
         yield return ("simulator", simulator);
         yield return ("tool", toolVersion);
         yield return ("flags", flags);
-        foreach (string s in Sources.Append("bnn_params.vh"))
+        foreach (string s in Sources.Concat(RtlEmitter.Headers))
             yield return (s, File.ReadAllText(Path.Combine(Dir, s)));
         foreach (string h in harnessFiles)
         {

@@ -23,8 +23,11 @@ public static class RtlEmitter
     public static IReadOnlyList<string> Blocks { get; } =
         ["bnn_popcount.v", "bnn_accum.v", "bnn_pe.v", "bnn_channel_pool.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "bnn_seg_input.v", "bnn_pe_array.v", "bnn_beat_walker.v", "bnn_fm_banks.v", "bnn_rom.v", "bnn_engine.v"];
 
-    /// <summary>Every Verilog source of the design (the header is included by bnn_engine.v).</summary>
+    /// <summary>Every Verilog source of the design (the headers are included by the blocks).</summary>
     public static IReadOnlyList<string> Sources { get; } = [.. Blocks, "bnn_engine_top.v"];
+
+    /// <summary>The included headers: the generated field layout and the blocks' shared elaboration helpers.</summary>
+    public static IReadOnlyList<string> Headers { get; } = ["bnn_params.vh", "bnn_offsets.vh"];
 
     /// <summary>Harness files copied from testbench/ into tb/.</summary>
     public static IReadOnlyList<string> HarnessFiles { get; } = ["tb_icarus.v", "main.cpp", "bnn_cosim.vlt"];
@@ -42,6 +45,7 @@ public static class RtlEmitter
         {
             new("bnn_engine_top.v", Render("bnn_engine_top.v.hbs")),
             new("bnn_params.vh", Render("bnn_params.vh.hbs")),
+            new("bnn_offsets.vh", tree.Template("bnn_offsets.vh")),
         };
         files.AddRange(Blocks.Select(b => new GeneratedFile(b, tree.Template(b))));
         files.Add(new("fm.memh", program.FeatureImage(input).ToMemh()));

@@ -16,7 +16,7 @@ public sealed partial class RtlEmitterTests
 {
     private static readonly string[] ExpectedFiles =
     [
-        "bnn_accum.v", "bnn_beat_walker.v", "bnn_channel_pool.v", "bnn_engine.core", "bnn_engine.v", "bnn_engine_top.v", "bnn_fm_banks.v", "bnn_params.vh", "bnn_pe.v", "bnn_pe_array.v",
+        "bnn_accum.v", "bnn_beat_walker.v", "bnn_channel_pool.v", "bnn_engine.core", "bnn_engine.v", "bnn_engine_top.v", "bnn_fm_banks.v", "bnn_offsets.vh", "bnn_params.vh", "bnn_pe.v", "bnn_pe_array.v",
         "bnn_popcount.v", "bnn_rom.v", "bnn_seg_input.v", "bnn_wb_lane.v", "bnn_wb_segment.v", "bnn_wb_slots.v", "files.f", "fm.memh", "layers.txt", "pm.memh",
         "tb/bnn_cosim.vlt", "tb/bnn_harness.h", "tb/main.cpp", "tb/tb_icarus.v", "tm.memh", "tt.memh", "wm.memh",
     ];

@@ -69,6 +69,7 @@ public sealed partial class EngineSourceTests
     {
         var sources = Directory.GetFiles(SourceTree.Default.Templates, "*.v")
             .Concat(Directory.GetFiles(SourceTree.Default.Templates, "*.v.hbs"))
+            .Concat(Directory.GetFiles(SourceTree.Default.Templates, "*.vh"))
             .Append(Path.Combine(SourceTree.Default.Testbench, "tb_icarus.v"))
             .ToList();
         Assert.Contains(sources, f => f.EndsWith("bnn_engine.v", StringComparison.Ordinal));

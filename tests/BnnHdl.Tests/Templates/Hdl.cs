@@ -33,6 +33,8 @@ internal static class Hdl
         var list = files.ToList();
         var args = new List<string> { "--lint-only", "-Wall" };
         if (list.Count > 1) args.AddRange(["--top-module", top]);
+        // The blocks include bnn_offsets.vh from the templates folder (an RTL folder holds a copy).
+        args.Add("-I" + SourceTree.Default.Templates);
         if (includeDir != null) args.Add("-I" + includeDir);
         args.AddRange(parameters.Select(p => $"-G{p.Name}={p.Value}"));
         args.AddRange(list.Select(Resolve));
@@ -52,7 +54,7 @@ internal static class Hdl
         try
         {
             foreach (var (name, text) in dataFiles) File.WriteAllText(Path.Combine(dir, name), text);
-            var args = new List<string> { "-g2012", "-s", top, "-o", Path.Combine(dir, "sim.vvp") };
+            var args = new List<string> { "-g2012", "-s", top, "-o", Path.Combine(dir, "sim.vvp"), "-I" + SourceTree.Default.Templates };
             args.AddRange(parameters.Select(p => $"-P{top}.{p.Name}={p.Value}"));
             args.Add(Bench(bench));
             args.AddRange(templates.Select(Resolve));
