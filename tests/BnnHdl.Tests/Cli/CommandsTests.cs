@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace BnnHdl.Tests.Cli;
 
@@ -175,7 +176,7 @@ public class ScheduleCommandTests
     }
 }
 
-public class EngineCommandsTests
+public partial class EngineCommandsTests
 {
     [Fact]
     public void Generate_writes_the_rtl_images_filelist_and_core()
@@ -223,7 +224,12 @@ public class EngineCommandsTests
         Assert.Equal(8, lines.Length);
         Assert.All(lines[..7], l => Assert.Matches(@"^icarus: \S+ +bit-exact; \d+ cycles as predicted$", l));
         Assert.Matches(@"^icarus: PASS: 7 of 7 layers bit-exact and cycle-exact, run \d+ cycles as predicted$", lines[7]);
+        // The simulator build is reported once, when it ends (built now, or from the shared cache).
+        Assert.Single(r.Error.Split('\n'), l => BuildLine().IsMatch(l));
     }
+
+    [GeneratedRegex(@"^cosim: (built the simulator in \d+ s \(cached for the next run\)|simulator build reused from the cache)$")]
+    private static partial Regex BuildLine();
 
     [Theory]
     [InlineData("0", null, "bnn-hdl: error: --parts must be at least 1, not 0\n")]
